@@ -1,0 +1,14 @@
+//! forcelint: finds the OAuth and session policies in Salesforce metadata that make
+//! server-to-server integrations fail in production.
+//!
+//! Data flows one way: `discover` → `xml` → `model` → `rules` → `engine` (filter, sort)
+//! → `report`.
+
+pub mod discover;
+pub mod engine;
+pub mod finding;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod xml;

@@ -1,0 +1,428 @@
+//! From one parsed file to its typed view. Cross-file assembly happens in `project.rs`.
+
+use super::literals::{self, EcaRefreshType, Rejection};
+use super::{
+    App, AppKind, IpRange, LoginHours, MetadataKind, OAuth, OrgSettings, ParseFailure, Period, Problem,
+    Profile, ProfileSessionSetting, RefreshTokenPolicy, Setting, Value,
+};
+use crate::source::{FileId, Location};
+use crate::xml::{Document, Element, Span};
+
+/// What one file contributes to the project.
+#[derive(Debug)]
+pub enum BuiltFile {
+    ConnectedApp(App),
+    EcaPart(EcaPart),
+    OrgSettings(OrgSettings),
+    Profile(Profile),
+    ProfileSessionSetting(ProfileSessionSetting),
+    Failed(ParseFailure),
+}
+
+/// One file of an external client app; joined with its siblings by `app_name`.
+#[derive(Debug)]
+pub struct EcaPart {
+    pub kind: MetadataKind,
+    pub full_name: String,
+    /// `externalClientApplication` (the header's own name for `.eca` files).
+    pub app_name: Option<Value<String>>,
+    pub anchor: Location,
+    pub scopes: Vec<Value<String>>,
+    pub certificate: Option<Location>,
+    pub client_credentials: Option<Value<bool>>,
+    pub run_as_user: Option<Value<String>>,
+    pub refresh_rotation: Option<Value<bool>>,
+    pub ip_relaxation: Setting<super::IpRelaxation>,
+    pub refresh_token: Setting<RefreshTokenPolicy>,
+    pub refresh_token_details: Vec<Location>,
+    pub session_timeout: Setting<u32>,
+    pub profiles: Vec<Value<String>>,
+    pub permission_sets: Vec<Value<String>>,
+}
+
+/// Builds the typed view of one parsed file, collecting the values Salesforce would refuse.
+pub fn build_file(
+    file: FileId,
+    kind: MetadataKind,
+    full_name: &str,
+    doc: &Document,
+    problems: &mut Vec<Problem>,
+) -> BuiltFile {
+    let root = &doc.root;
+    if root.name != kind.root_element() {
+        return BuiltFile::Failed(ParseFailure {
+            loc: Location { file, span: root.name_span },
+            message: format!(
+                "a `.{}` file must have the root element <{}>, found <{}>",
+                kind.suffix(),
+                kind.root_element(),
+                root.name
+            ),
+        });
+    }
+    let mut cx = Cx { file, problems };
+    match kind {
+        MetadataKind::ConnectedApp => BuiltFile::ConnectedApp(cx.connected_app(root, full_name)),
+        MetadataKind::SecuritySettings => BuiltFile::OrgSettings(cx.org_settings(root)),
+        MetadataKind::Profile => BuiltFile::Profile(cx.profile(root, full_name)),
+        MetadataKind::ProfileSessionSetting => BuiltFile::ProfileSessionSetting(cx.profile_session_setting(root)),
+        _ => BuiltFile::EcaPart(cx.eca_part(root, kind, full_name)),
+    }
+}
+
+struct Cx<'a> {
+    file: FileId,
+    problems: &'a mut Vec<Problem>,
+}
+
+/// Elements of a connected app's `oauthPolicy` and `sessionPolicy` (WSDL v63).
+const OAUTH_POLICY_ELEMENTS: [&str; 4] = ["ipRelaxation", "isTokenExchangeFlowEnabled", "refreshTokenPolicy", "singleLogoutUrl"];
+const SESSION_POLICY_ELEMENTS: [&str; 3] = ["policyAction", "sessionLevel", "sessionTimeout"];
+/// External-client-app policy elements that people put into connected apps.
+const ECA_ONLY_ELEMENTS: [&str; 7] = [
+    "refreshTokenValidityPeriod",
+    "refreshTokenValidityUnit",
+    "refreshTokenValidityUnits",
+    "refreshTokenPolicyType",
+    "ipRelaxationPolicyType",
+    "sessionTimeoutInMinutes",
+    "requiredSessionLevel",
+];
+
+impl Cx<'_> {
+    fn loc(&self, span: Span) -> Location {
+        Location { file: self.file, span }
+    }
+
+    fn string(&self, el: &Element, name: &'static str) -> Option<Value<String>> {
+        let child = el.child(name)?;
+        let text = child.text()?;
+        Some(Value { raw: text.value.clone(), value: text.value, element: name, loc: self.loc(text.span) })
+    }
+
+    fn strings(&self, el: &Element, name: &'static str) -> Vec<Value<String>> {
+        el.children(name)
+            .filter_map(|c| c.text())
+            .map(|t| Value { raw: t.value.clone(), value: t.value, element: name, loc: self.loc(t.span) })
+            .collect()
+    }
+
+    /// A child parsed with `parse`; a refused value becomes a problem and `Invalid`.
+    fn setting<T>(
+        &mut self,
+        el: &Element,
+        name: &'static str,
+        parse: impl Fn(&str) -> Result<T, Rejection>,
+    ) -> Setting<T> {
+        let Some(child) = el.child(name) else { return Setting::Absent };
+        let Some(text) = child.text() else {
+            self.problems.push(Problem {
+                loc: self.loc(child.name_span),
+                message: format!("`{name}` is empty"),
+                label: "no value here".into(),
+                help: format!("give `{name}` a value, or remove the element to use Salesforce's default"),
+            });
+            return Setting::Invalid;
+        };
+        match parse(&text.value) {
+            Ok(value) => Setting::Set(Value { value, raw: text.value, element: name, loc: self.loc(text.span) }),
+            Err(rejection) => {
+                self.reject(name, &text.value, text.span, rejection);
+                Setting::Invalid
+            }
+        }
+    }
+
+    fn reject(&mut self, name: &str, raw: &str, span: Span, rejection: Rejection) {
+        let help = match &rejection.suggestion {
+            Some(s) => format!("did you mean `{s}`? `{name}` takes {}", rejection.expected),
+            None => format!("`{name}` takes {}", rejection.expected),
+        };
+        self.problems.push(Problem {
+            loc: self.loc(span),
+            message: format!("`{name}` is `{raw}`, which Salesforce does not accept"),
+            label: "not a valid value".into(),
+            help,
+        });
+    }
+
+    fn flag(&mut self, el: &Element, name: &'static str) -> Option<Value<bool>> {
+        self.setting(el, name, literals::boolean).as_set().cloned()
+    }
+
+    fn unknown_children(&mut self, el: &Element, known: &[&str], context: &str, eca_hint: bool) {
+        for child in el.elements() {
+            if known.contains(&child.name.as_str()) {
+                continue;
+            }
+            let (message, help) = if eca_hint && ECA_ONLY_ELEMENTS.contains(&child.name.as_str()) {
+                (
+                    format!("`{}` is an external client app element; a connected app's `{context}` has no such element", child.name),
+                    match child.name.as_str() {
+                        n if n.starts_with("refreshToken") => {
+                            "encode the policy in `refreshTokenPolicy`, e.g. `specific_lifetime:90:DAYS` or `infinite`".to_string()
+                        }
+                        "ipRelaxationPolicyType" => "use `ipRelaxation` with ENFORCE, ENFORCE_RELAXREFRESH, BYPASS_2FACTOR or BYPASS".to_string(),
+                        "sessionTimeoutInMinutes" => "use `sessionPolicy/sessionTimeout` (minutes)".to_string(),
+                        _ => "use `sessionPolicy/policyAction` and `sessionLevel` for High Assurance".to_string(),
+                    },
+                )
+            } else {
+                let hint = literals::did_you_mean(&child.name, known)
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                (
+                    format!("`{}` is not an element of `{context}`", child.name),
+                    format!("{hint}`{context}` holds {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
+                )
+            };
+            self.problems.push(Problem {
+                loc: self.loc(child.name_span),
+                message,
+                label: "unknown element".into(),
+                help,
+            });
+        }
+    }
+
+    fn connected_app(&mut self, root: &Element, full_name: &str) -> App {
+        let anchor = self.loc(root.name_span);
+        let policy_el = root.child("oauthPolicy");
+        let (ip_relaxation, refresh_token) = match policy_el {
+            Some(p) => {
+                self.unknown_children(p, &OAUTH_POLICY_ELEMENTS, "oauthPolicy", true);
+                (
+                    self.setting(p, "ipRelaxation", literals::connected_app_ip_relaxation),
+                    self.setting(p, "refreshTokenPolicy", literals::connected_app_refresh_token_policy),
+                )
+            }
+            None => (Setting::Absent, Setting::Absent),
+        };
+        let session_timeout = match root.child("sessionPolicy") {
+            Some(s) => {
+                self.unknown_children(s, &SESSION_POLICY_ELEMENTS, "sessionPolicy", true);
+                self.setting(s, "sessionTimeout", literals::minutes)
+            }
+            None => Setting::Absent,
+        };
+        let oauth = root.child("oauthConfig").map(|cfg| OAuth {
+            config: self.loc(cfg.name_span),
+            scopes: self.strings(cfg, "scopes"),
+            certificate: cfg.child("certificate").filter(|c| c.text().is_some()).map(|c| self.loc(c.name_span)),
+            client_credentials: self.flag(cfg, "isClientCredentialEnabled"),
+            run_as_user: self.string(cfg, "oauthClientCredentialUser"),
+            refresh_rotation: self.flag(cfg, "isRefreshTokenRotationEnabled"),
+            policy: policy_el.map_or(anchor, |p| self.loc(p.name_span)),
+            policy_present: policy_el.is_some(),
+            ip_relaxation,
+            refresh_token,
+            refresh_token_details: Vec::new(),
+        });
+        let interactive_features = ["samlConfig", "canvasConfig", "canvas", "mobileAppConfig", "mobileStartUrl"]
+            .into_iter()
+            .filter_map(|name| {
+                root.child(name).map(|el| Value { value: (), raw: String::new(), element: name, loc: self.loc(el.name_span) })
+            })
+            .collect();
+        App {
+            name: full_name.to_string(),
+            kind: AppKind::ConnectedApp,
+            anchor,
+            files: vec![self.file],
+            oauth,
+            session_timeout,
+            profiles: self.strings(root, "profileName"),
+            permission_sets: self.strings(root, "permissionSetName"),
+            interactive_features,
+            notes: Vec::new(),
+        }
+    }
+
+    fn eca_part(&mut self, root: &Element, kind: MetadataKind, full_name: &str) -> EcaPart {
+        let anchor = self.loc(root.name_span);
+        let mut part = EcaPart {
+            kind,
+            full_name: full_name.to_string(),
+            app_name: self.string(root, "externalClientApplication"),
+            anchor,
+            scopes: Vec::new(),
+            certificate: None,
+            client_credentials: None,
+            run_as_user: None,
+            refresh_rotation: None,
+            ip_relaxation: Setting::Absent,
+            refresh_token: Setting::Absent,
+            refresh_token_details: Vec::new(),
+            session_timeout: Setting::Absent,
+            profiles: Vec::new(),
+            permission_sets: Vec::new(),
+        };
+        match kind {
+            MetadataKind::ExternalClientApplication => {
+                part.app_name = Some(Value {
+                    value: full_name.to_string(),
+                    raw: full_name.to_string(),
+                    element: "fullName",
+                    loc: anchor,
+                });
+            }
+            MetadataKind::EcaOauthSettings => {
+                part.scopes = self.comma_separated(root, "commaSeparatedOauthScopes");
+            }
+            MetadataKind::EcaGlobalOauthSettings => {
+                part.certificate = root.child("certificate").filter(|c| c.text().is_some()).map(|c| self.loc(c.name_span));
+                part.client_credentials = self.flag(root, "isClientCredentialsFlowEnabled");
+                part.refresh_rotation = self.flag(root, "isRefreshTokenRotationEnabled");
+            }
+            MetadataKind::EcaOauthPolicies => self.eca_policies(root, &mut part),
+            _ => {}
+        }
+        part
+    }
+
+    fn eca_policies(&mut self, root: &Element, part: &mut EcaPart) {
+        for (ca_name, eca_name) in [
+            ("ipRelaxation", "ipRelaxationPolicyType"),
+            ("refreshTokenPolicy", "refreshTokenPolicyType"),
+            ("sessionTimeout", "sessionTimeoutInMinutes"),
+        ] {
+            if let Some(el) = root.child(ca_name) {
+                self.problems.push(Problem {
+                    loc: self.loc(el.name_span),
+                    message: format!("`{ca_name}` is a connected app element; external client app policies have no such element"),
+                    label: "unknown element".into(),
+                    help: format!("use `{eca_name}`"),
+                });
+            }
+        }
+        part.ip_relaxation = self.setting(root, "ipRelaxationPolicyType", literals::eca_ip_relaxation);
+        part.session_timeout = self.setting(root, "sessionTimeoutInMinutes", literals::minutes);
+        part.client_credentials = self.flag(root, "isClientCredentialsFlowEnabled");
+        part.run_as_user = self.string(root, "clientCredentialsFlowUser");
+        part.profiles = self.comma_separated(root, "commaSeparatedProfile");
+        part.permission_sets = self.comma_separated(root, "commaSeparatedPermissionSet");
+
+        let kind = self.setting(root, "refreshTokenPolicyType", literals::eca_refresh_token_type);
+        let period = self.setting(root, "refreshTokenValidityPeriod", literals::positive_int);
+        let unit = self.setting(root, "refreshTokenValidityUnit", literals::eca_time_unit);
+        part.refresh_token_details = [period.as_set().map(|v| v.loc), unit.as_set().map(|v| v.loc)]
+            .into_iter()
+            .flatten()
+            .collect();
+        part.refresh_token = match kind {
+            Setting::Set(v) => {
+                let policy = match v.value {
+                    EcaRefreshType::Infinite => Some(RefreshTokenPolicy::Infinite),
+                    EcaRefreshType::Zero => Some(RefreshTokenPolicy::Zero),
+                    EcaRefreshType::SpecificLifetime | EcaRefreshType::SpecificInactivity => {
+                        match (&period, &unit) {
+                            (Setting::Set(p), Setting::Set(u)) => {
+                                let period = Period { n: p.value, unit: u.value };
+                                Some(if v.value == EcaRefreshType::SpecificLifetime {
+                                    RefreshTokenPolicy::Lifetime(period)
+                                } else {
+                                    RefreshTokenPolicy::Inactivity(period)
+                                })
+                            }
+                            (Setting::Absent, _) | (_, Setting::Absent) => {
+                                let missing: Vec<&str> = [
+                                    matches!(period, Setting::Absent).then_some("refreshTokenValidityPeriod"),
+                                    matches!(unit, Setting::Absent).then_some("refreshTokenValidityUnit"),
+                                ]
+                                .into_iter()
+                                .flatten()
+                                .collect();
+                                self.problems.push(Problem {
+                                    loc: v.loc,
+                                    message: format!("`{}` needs {}", v.raw, missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(" and ")),
+                                    label: "the period is missing".into(),
+                                    help: "add e.g. `<refreshTokenValidityPeriod>90</refreshTokenValidityPeriod>` and `<refreshTokenValidityUnit>Days</refreshTokenValidityUnit>`".into(),
+                                });
+                                None
+                            }
+                            // Already reported as invalid values.
+                            _ => None,
+                        }
+                    }
+                };
+                match policy {
+                    Some(value) => Setting::Set(Value { value, raw: v.raw, element: v.element, loc: v.loc }),
+                    None => Setting::Invalid,
+                }
+            }
+            Setting::Absent => Setting::Absent,
+            Setting::Invalid => Setting::Invalid,
+        };
+    }
+
+    /// `commaSeparatedOauthScopes` and friends: one element, many values. Each value gets
+    /// the element's text span.
+    fn comma_separated(&self, el: &Element, name: &'static str) -> Vec<Value<String>> {
+        let Some(text) = el.child(name).and_then(|c| c.text()) else { return Vec::new() };
+        text.value
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| Value { value: s.to_string(), raw: s.to_string(), element: name, loc: self.loc(text.span) })
+            .collect()
+    }
+
+    fn ip_ranges(&self, el: &Element, name: &str, start: &'static str, end: &'static str) -> Vec<IpRange> {
+        el.children(name)
+            .map(|r| IpRange { start: self.string(r, start), end: self.string(r, end), loc: self.loc(r.name_span) })
+            .collect()
+    }
+
+    fn org_settings(&mut self, root: &Element) -> OrgSettings {
+        let session = root.child("sessionSettings");
+        let (session_timeout, lock, every_request) = match session {
+            Some(s) => (
+                self.setting(s, "sessionTimeout", literals::org_session_timeout),
+                self.flag(s, "lockSessionsToIp"),
+                self.flag(s, "enforceIpRangesEveryRequest"),
+            ),
+            None => (Setting::Absent, None, None),
+        };
+        OrgSettings {
+            file: self.file,
+            anchor: self.loc(root.name_span),
+            session_timeout,
+            lock_sessions_to_ip: lock,
+            enforce_ip_ranges_every_request: every_request,
+            trusted_ip_ranges: root
+                .child("networkAccess")
+                .map(|n| self.ip_ranges(n, "ipRanges", "start", "end"))
+                .unwrap_or_default(),
+        }
+    }
+
+    fn profile(&mut self, root: &Element, full_name: &str) -> Profile {
+        let login_hours = root.child("loginHours").map(|h| {
+            let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+                .into_iter()
+                .filter_map(|day| {
+                    let start = h.child(&format!("{day}Start"))?.text()?.value.parse().ok()?;
+                    let end = h.child(&format!("{day}End"))?.text()?.value.parse().ok()?;
+                    Some((day.to_string(), start, end))
+                })
+                .collect();
+            LoginHours { loc: self.loc(h.name_span), days }
+        });
+        Profile {
+            name: full_name.to_string(),
+            anchor: self.loc(root.name_span),
+            login_ip_ranges: self.ip_ranges(root, "loginIpRanges", "startAddress", "endAddress"),
+            // `<loginHours/>` (what retrieves write) means no restriction.
+            login_hours: login_hours.filter(|h| !h.days.is_empty()),
+        }
+    }
+
+    fn profile_session_setting(&mut self, root: &Element) -> ProfileSessionSetting {
+        ProfileSessionSetting {
+            anchor: self.loc(root.name_span),
+            profile: self.string(root, "profile"),
+            session_timeout: self.setting(root, "sessionTimeout", literals::profile_session_timeout),
+            required_session_level: self.setting(root, "requiredSessionLevel", literals::session_level),
+        }
+    }
+}

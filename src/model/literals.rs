@@ -1,0 +1,352 @@
+//! The literal values Salesforce accepts for the policy elements forcelint reads, and
+//! "did you mean" suggestions for the ones it does not.
+//!
+//! Sources: `reference/salesforce-metadata.md` §1.4, §1.5, §2.5, §3.1, §3.3.
+
+use super::{IpRelaxation, Period, RefreshTokenPolicy, TimeUnit};
+
+/// Why a literal was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub expected: String,
+    pub suggestion: Option<String>,
+}
+
+fn reject(expected: impl Into<String>, suggestion: Option<String>) -> Rejection {
+    Rejection { expected: expected.into(), suggestion }
+}
+
+fn list(values: &[&str]) -> String {
+    values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+}
+
+/// Connected app `oauthPolicy/ipRelaxation`: upper-case literals (verified).
+pub const CA_IP_RELAXATION: [&str; 4] = ["ENFORCE", "ENFORCE_RELAXREFRESH", "BYPASS_2FACTOR", "BYPASS"];
+/// ECA `ipRelaxationPolicyType`: mixed case; the case of the last one is unverified, so
+/// all are compared case-insensitively.
+pub const ECA_IP_RELAXATION: [&str; 4] = ["Enforce", "Enforce_RelaxRefresh", "Bypass_2factor", "Bypass"];
+const IP_RELAXATION_VALUES: [IpRelaxation; 4] = [
+    IpRelaxation::Enforce,
+    IpRelaxation::EnforceRelaxRefresh,
+    IpRelaxation::Bypass2Factor,
+    IpRelaxation::Bypass,
+];
+
+pub fn connected_app_ip_relaxation(raw: &str) -> Result<IpRelaxation, Rejection> {
+    if let Some(i) = CA_IP_RELAXATION.iter().position(|v| *v == raw) {
+        return Ok(IP_RELAXATION_VALUES[i]);
+    }
+    let suggestion = match raw.to_ascii_uppercase().as_str() {
+        // Invented literals seen in AI-written examples: the real one is "relax for activated devices".
+        "ENFORCE_ACTIVATED_DEVICES" | "ENFORCE_ACTIVATED_USERS" | "RELAX_ACTIVATED_DEVICES" => {
+            Some("BYPASS_2FACTOR".to_string())
+        }
+        _ => did_you_mean(raw, &CA_IP_RELAXATION),
+    };
+    Err(reject(format!("one of {}", list(&CA_IP_RELAXATION)), suggestion))
+}
+
+pub fn eca_ip_relaxation(raw: &str) -> Result<IpRelaxation, Rejection> {
+    if let Some(i) = ECA_IP_RELAXATION.iter().position(|v| v.eq_ignore_ascii_case(raw)) {
+        return Ok(IP_RELAXATION_VALUES[i]);
+    }
+    Err(reject(format!("one of {}", list(&ECA_IP_RELAXATION)), did_you_mean(raw, &ECA_IP_RELAXATION)))
+}
+
+const CA_REFRESH_EXPECTED: &str =
+    "`infinite`, `zero`, `specific_lifetime:N:UNIT` or `specific_inactivity:N:UNIT` (UNIT is HOURS, DAYS or MONTHS)";
+
+/// Connected app `oauthPolicy/refreshTokenPolicy`: `zero`, `infinite`,
+/// `specific_lifetime:N:UNIT`, `specific_inactivity:N:UNIT`.
+pub fn connected_app_refresh_token_policy(raw: &str) -> Result<RefreshTokenPolicy, Rejection> {
+    match raw {
+        "infinite" => return Ok(RefreshTokenPolicy::Infinite),
+        "zero" => return Ok(RefreshTokenPolicy::Zero),
+        _ => {}
+    }
+    let mut parts = raw.split(':');
+    let head = parts.next().unwrap_or("");
+    let rest: Vec<&str> = parts.collect();
+    let kind = match head {
+        "specific_lifetime" => Some(RefreshTokenPolicy::Lifetime as fn(Period) -> RefreshTokenPolicy),
+        "specific_inactivity" => Some(RefreshTokenPolicy::Inactivity as fn(Period) -> RefreshTokenPolicy),
+        _ => None,
+    };
+    if let Some(make) = kind {
+        if let [n, unit] = rest.as_slice() {
+            // Unit case on retrieve is unverified: accept any case.
+            if let (Ok(n), Some(unit)) = (n.parse::<u32>(), time_unit(unit)) {
+                if n > 0 {
+                    return Ok(make(Period { n, unit }));
+                }
+            }
+        }
+        let example = format!("{head}:1:DAYS");
+        return Err(reject(
+            format!("`{head}:N:UNIT` with N a positive whole number and UNIT one of HOURS, DAYS, MONTHS"),
+            Some(example),
+        ));
+    }
+    let lower = raw.to_ascii_lowercase();
+    let suggestion = match lower.replace(['-', ' '], "_").as_str() {
+        "infinite" | "zero" => Some(lower.clone()),
+        // ECA literals or upper-case names written into a connected app.
+        "specific_lifetime" | "specificlifetime" => Some("specific_lifetime:N:DAYS".to_string()),
+        "specific_inactivity" | "specificinactivity" => Some("specific_inactivity:N:DAYS".to_string()),
+        _ => did_you_mean(raw, &["infinite", "zero", "specific_lifetime", "specific_inactivity"]).map(
+            |s| match s.as_str() {
+                "specific_lifetime" | "specific_inactivity" => format!("{s}:N:DAYS"),
+                _ => s,
+            },
+        ),
+    };
+    Err(reject(CA_REFRESH_EXPECTED, suggestion))
+}
+
+pub const ECA_REFRESH_TYPES: [&str; 4] = ["Infinite", "Zero", "SpecificLifetime", "SpecificInactivity"];
+
+/// The kind of ECA refresh-token policy; the period comes from sibling elements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EcaRefreshType {
+    Infinite,
+    Zero,
+    SpecificLifetime,
+    SpecificInactivity,
+}
+
+pub fn eca_refresh_token_type(raw: &str) -> Result<EcaRefreshType, Rejection> {
+    const VALUES: [EcaRefreshType; 4] = [
+        EcaRefreshType::Infinite,
+        EcaRefreshType::Zero,
+        EcaRefreshType::SpecificLifetime,
+        EcaRefreshType::SpecificInactivity,
+    ];
+    if let Some(i) = ECA_REFRESH_TYPES.iter().position(|v| *v == raw) {
+        return Ok(VALUES[i]);
+    }
+    // Connected-app spellings (`zero`, `specific_lifetime`) map onto the ECA ones.
+    let squashed = raw.replace('_', "").to_ascii_lowercase();
+    let suggestion = ECA_REFRESH_TYPES
+        .iter()
+        .find(|v| v.to_ascii_lowercase() == squashed || squashed.starts_with(&v.to_ascii_lowercase()))
+        .map(|v| v.to_string())
+        .or_else(|| did_you_mean(raw, &ECA_REFRESH_TYPES));
+    Err(reject(format!("one of {}", list(&ECA_REFRESH_TYPES)), suggestion))
+}
+
+pub const ECA_UNITS: [&str; 3] = ["Hours", "Days", "Months"];
+
+/// `HOURS`/`Hours`/`hours`: the case used on retrieve is unverified.
+pub fn time_unit(raw: &str) -> Option<TimeUnit> {
+    match raw.to_ascii_lowercase().as_str() {
+        "hours" => Some(TimeUnit::Hours),
+        "days" => Some(TimeUnit::Days),
+        "months" => Some(TimeUnit::Months),
+        _ => None,
+    }
+}
+
+pub fn eca_time_unit(raw: &str) -> Result<TimeUnit, Rejection> {
+    time_unit(raw).ok_or_else(|| {
+        let singular = format!("{}s", raw.trim_end_matches(['s', 'S']));
+        let suggestion = time_unit(&singular)
+            .map(|u| ECA_UNITS[u as usize].to_string())
+            .or_else(|| did_you_mean(raw, &ECA_UNITS));
+        reject(format!("one of {}", list(&ECA_UNITS)), suggestion)
+    })
+}
+
+/// `SecuritySettings` `sessionTimeout` literals and their length in minutes.
+pub const ORG_SESSION_TIMEOUTS: [(&str, u32); 9] = [
+    ("FifteenMinutes", 15),
+    ("ThirtyMinutes", 30),
+    ("SixtyMinutes", 60),
+    ("NinetyMinutes", 90),
+    ("TwoHours", 120),
+    ("FourHours", 240),
+    ("EightHours", 480),
+    ("TwelveHours", 720),
+    ("TwentyFourHours", 1440),
+];
+
+pub fn org_session_timeout(raw: &str) -> Result<u32, Rejection> {
+    if let Some((_, minutes)) = ORG_SESSION_TIMEOUTS.iter().find(|(name, _)| *name == raw) {
+        return Ok(*minutes);
+    }
+    let names: Vec<&str> = ORG_SESSION_TIMEOUTS.iter().map(|(n, _)| *n).collect();
+    let suggestion = match raw.parse::<u32>() {
+        Ok(minutes) => ORG_SESSION_TIMEOUTS.iter().find(|(_, m)| *m == minutes).map(|(n, _)| n.to_string()),
+        Err(_) => did_you_mean(raw, &names),
+    };
+    Err(reject(format!("one of {}", list(&names)), suggestion))
+}
+
+/// `ProfileSessionSetting` `sessionTimeout`, in minutes; `0` means two hours.
+pub const PROFILE_SESSION_TIMEOUTS: [u32; 10] = [0, 15, 30, 60, 90, 120, 240, 480, 720, 1440];
+
+pub fn profile_session_timeout(raw: &str) -> Result<u32, Rejection> {
+    let expected = format!(
+        "one of {} (minutes; 0 means two hours)",
+        PROFILE_SESSION_TIMEOUTS.map(|m| m.to_string()).join(", ")
+    );
+    match raw.parse::<u32>() {
+        Ok(0) => Ok(120),
+        Ok(m) if PROFILE_SESSION_TIMEOUTS.contains(&m) => Ok(m),
+        Ok(m) => {
+            let nearest = PROFILE_SESSION_TIMEOUTS[1..].iter().min_by_key(|v| v.abs_diff(m)).copied();
+            Err(reject(expected, nearest.map(|n| n.to_string())))
+        }
+        Err(_) => {
+            let suggestion = ORG_SESSION_TIMEOUTS.iter().find(|(n, _)| *n == raw).map(|(_, m)| m.to_string());
+            Err(reject(expected, suggestion))
+        }
+    }
+}
+
+/// A whole number of minutes (`sessionTimeout`, `sessionTimeoutInMinutes`). The allowed
+/// set for apps is unverified, so any positive whole number is accepted.
+pub fn minutes(raw: &str) -> Result<u32, Rejection> {
+    match raw.parse::<u32>() {
+        Ok(m) if m > 0 => Ok(m),
+        _ => {
+            let suggestion = ORG_SESSION_TIMEOUTS.iter().find(|(n, _)| *n == raw).map(|(_, m)| m.to_string());
+            Err(reject("a positive whole number of minutes", suggestion))
+        }
+    }
+}
+
+pub fn positive_int(raw: &str) -> Result<u32, Rejection> {
+    match raw.parse::<u32>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(reject("a positive whole number", None)),
+    }
+}
+
+pub fn boolean(raw: &str) -> Result<bool, Rejection> {
+    match raw {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => {
+            let lower = raw.to_ascii_lowercase();
+            let suggestion = (lower == "true" || lower == "false").then_some(lower);
+            Err(reject("`true` or `false`", suggestion))
+        }
+    }
+}
+
+pub const SESSION_LEVELS: [&str; 3] = ["LOW", "STANDARD", "HIGH_ASSURANCE"];
+
+pub fn session_level(raw: &str) -> Result<String, Rejection> {
+    if SESSION_LEVELS.contains(&raw) {
+        return Ok(raw.to_string());
+    }
+    let suggestion = SESSION_LEVELS
+        .iter()
+        .find(|v| v.eq_ignore_ascii_case(raw) || v.replace('_', "").eq_ignore_ascii_case(raw))
+        .map(|v| v.to_string())
+        .or_else(|| did_you_mean(raw, &SESSION_LEVELS));
+    Err(reject(format!("one of {}", list(&SESSION_LEVELS)), suggestion))
+}
+
+/// The closest candidate by edit distance (case-insensitive), if it is close enough to be
+/// a plausible typo.
+pub fn did_you_mean(raw: &str, candidates: &[&str]) -> Option<String> {
+    let lower = raw.to_ascii_lowercase();
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&lower, &c.to_ascii_lowercase()), *c))
+        .filter(|(d, c)| *d <= (c.len() / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.to_string())
+}
+
+/// Levenshtein distance over chars.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_token_policy_grammar() {
+        use RefreshTokenPolicy::*;
+        let p = |n, unit| Period { n, unit };
+        assert_eq!(connected_app_refresh_token_policy("zero"), Ok(Zero));
+        assert_eq!(connected_app_refresh_token_policy("infinite"), Ok(Infinite));
+        assert_eq!(
+            connected_app_refresh_token_policy("specific_lifetime:90:DAYS"),
+            Ok(Lifetime(p(90, TimeUnit::Days)))
+        );
+        assert_eq!(
+            connected_app_refresh_token_policy("specific_inactivity:7:days"),
+            Ok(Inactivity(p(7, TimeUnit::Days)))
+        );
+        for bad in ["specific_lifetime:0:DAYS", "specific_lifetime:x:DAYS", "specific_lifetime:3", "specific_lifetime:3:WEEKS"] {
+            let err = connected_app_refresh_token_policy(bad).unwrap_err();
+            assert_eq!(err.suggestion.as_deref(), Some("specific_lifetime:1:DAYS"), "{bad}");
+        }
+        assert_eq!(
+            connected_app_refresh_token_policy("SPECIFIC_LIFETIME").unwrap_err().suggestion.as_deref(),
+            Some("specific_lifetime:N:DAYS")
+        );
+        assert_eq!(connected_app_refresh_token_policy("Zero").unwrap_err().suggestion.as_deref(), Some("zero"));
+        assert_eq!(connected_app_refresh_token_policy("infinte").unwrap_err().suggestion.as_deref(), Some("infinite"));
+    }
+
+    #[test]
+    fn ip_relaxation_literals() {
+        assert_eq!(connected_app_ip_relaxation("BYPASS"), Ok(IpRelaxation::Bypass));
+        assert_eq!(
+            connected_app_ip_relaxation("ENFORCE_ACTIVATED_DEVICES").unwrap_err().suggestion.as_deref(),
+            Some("BYPASS_2FACTOR")
+        );
+        assert_eq!(connected_app_ip_relaxation("Enforce").unwrap_err().suggestion.as_deref(), Some("ENFORCE"));
+        assert_eq!(eca_ip_relaxation("Enforce_relaxrefresh"), Ok(IpRelaxation::EnforceRelaxRefresh));
+        assert_eq!(eca_ip_relaxation("BYPASS_2FACTOR"), Ok(IpRelaxation::Bypass2Factor));
+        assert_eq!(eca_ip_relaxation("Enforced").unwrap_err().suggestion.as_deref(), Some("Enforce"));
+    }
+
+    #[test]
+    fn eca_refresh_types_suggest_from_connected_app_spelling() {
+        assert_eq!(eca_refresh_token_type("SpecificLifetime"), Ok(EcaRefreshType::SpecificLifetime));
+        assert_eq!(
+            eca_refresh_token_type("SPECIFIC_LIFETIME").unwrap_err().suggestion.as_deref(),
+            Some("SpecificLifetime")
+        );
+        assert_eq!(eca_refresh_token_type("zero").unwrap_err().suggestion.as_deref(), Some("Zero"));
+        assert_eq!(eca_time_unit("Day").unwrap_err().suggestion.as_deref(), Some("Days"));
+    }
+
+    #[test]
+    fn session_timeouts() {
+        assert_eq!(org_session_timeout("ThirtyMinutes"), Ok(30));
+        assert_eq!(org_session_timeout("30").unwrap_err().suggestion.as_deref(), Some("ThirtyMinutes"));
+        assert_eq!(org_session_timeout("TwoHour").unwrap_err().suggestion.as_deref(), Some("TwoHours"));
+        assert_eq!(profile_session_timeout("0"), Ok(120));
+        assert_eq!(profile_session_timeout("45").unwrap_err().suggestion.as_deref(), Some("30"));
+        assert_eq!(minutes("15"), Ok(15));
+        assert!(minutes("fifteen").is_err());
+        assert!(minutes("-5").is_err());
+    }
+
+    #[test]
+    fn edit_distance_basics() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(did_you_mean("BYPAS", &CA_IP_RELAXATION).as_deref(), Some("BYPASS"));
+        assert_eq!(did_you_mean("something", &CA_IP_RELAXATION), None);
+    }
+}

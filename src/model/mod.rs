@@ -1,0 +1,223 @@
+//! Typed views of the metadata forcelint reads, built from the span-keeping XML tree.
+//!
+//! Every value keeps where it came from; an absent value is reported at its parent.
+
+mod build;
+mod kind;
+pub mod literals;
+mod project;
+pub mod purpose;
+
+pub use build::{BuiltFile, build_file};
+pub use kind::MetadataKind;
+pub use project::{DEFAULT_SESSION_TIMEOUT, EffectiveTimeout, Project, TimeoutSource};
+pub use purpose::{Classification, Evidence, Purpose};
+
+use crate::source::{FileId, Location};
+
+/// A value read from the XML, with its raw text and the element it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Value<T> {
+    pub value: T,
+    pub raw: String,
+    pub element: &'static str,
+    pub loc: Location,
+}
+
+/// A policy setting: not written, written but unusable (reported by
+/// `invalid-policy-value`), or set.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Setting<T> {
+    #[default]
+    Absent,
+    Invalid,
+    Set(Value<T>),
+}
+
+impl<T> Setting<T> {
+    pub fn as_set(&self) -> Option<&Value<T>> {
+        match self {
+            Setting::Set(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AppKind {
+    ConnectedApp,
+    ExternalClientApp,
+}
+
+impl AppKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            AppKind::ConnectedApp => "connected app",
+            AppKind::ExternalClientApp => "external client app",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpRelaxation {
+    Enforce,
+    EnforceRelaxRefresh,
+    Bypass2Factor,
+    Bypass,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeUnit {
+    Hours,
+    Days,
+    Months,
+}
+
+impl TimeUnit {
+    pub fn name(self, n: u32) -> &'static str {
+        match (self, n == 1) {
+            (TimeUnit::Hours, true) => "hour",
+            (TimeUnit::Hours, false) => "hours",
+            (TimeUnit::Days, true) => "day",
+            (TimeUnit::Days, false) => "days",
+            (TimeUnit::Months, true) => "month",
+            (TimeUnit::Months, false) => "months",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub n: u32,
+    pub unit: TimeUnit,
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.n, self.unit.name(self.n))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshTokenPolicy {
+    Infinite,
+    Zero,
+    Lifetime(Period),
+    Inactivity(Period),
+}
+
+/// The OAuth side of an app: how it authenticates and its OAuth policies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OAuth {
+    /// `oauthConfig`, or the root of the `.ecaOauth` file (or of whichever ECA file holds
+    /// the OAuth settings we found).
+    pub config: Location,
+    pub scopes: Vec<Value<String>>,
+    /// A JWT-bearer certificate.
+    pub certificate: Option<Location>,
+    pub client_credentials: Option<Value<bool>>,
+    pub run_as_user: Option<Value<String>>,
+    pub refresh_rotation: Option<Value<bool>>,
+    /// Where policy findings point when a policy value is absent: `oauthPolicy`, the
+    /// `.ecaOauthPlcy` root, or the app's root when there is no policy at all.
+    pub policy: Location,
+    /// Whether a policy element or file exists at all.
+    pub policy_present: bool,
+    pub ip_relaxation: Setting<IpRelaxation>,
+    pub refresh_token: Setting<RefreshTokenPolicy>,
+    /// ECA: the validity period and unit that go with `refreshTokenPolicyType`.
+    pub refresh_token_details: Vec<Location>,
+}
+
+impl OAuth {
+    /// The app can be granted refresh tokens (`RefreshToken` ≡ `OfflineAccess`).
+    pub fn refresh_scope(&self) -> Option<&Value<String>> {
+        self.scopes.iter().find(|s| {
+            s.value.eq_ignore_ascii_case("RefreshToken") || s.value.eq_ignore_ascii_case("OfflineAccess")
+        })
+    }
+
+    pub fn client_credentials_enabled(&self) -> Option<&Value<bool>> {
+        self.client_credentials.as_ref().filter(|v| v.value)
+    }
+
+    /// Flows with no user step that never receive a refresh token.
+    pub fn has_unattended_flow(&self) -> bool {
+        self.certificate.is_some() || self.client_credentials_enabled().is_some()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct App {
+    pub name: String,
+    pub kind: AppKind,
+    /// The root element of the app's main file: where app-level findings point.
+    pub anchor: Location,
+    pub files: Vec<FileId>,
+    pub oauth: Option<OAuth>,
+    pub session_timeout: Setting<u32>,
+    pub profiles: Vec<Value<String>>,
+    pub permission_sets: Vec<Value<String>>,
+    /// SAML, canvas or mobile configuration: signs of an app people use.
+    pub interactive_features: Vec<Value<()>>,
+    /// Facts worth stating about how the app was assembled (e.g. a missing ECA file).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct IpRange {
+    pub start: Option<Value<String>>,
+    pub end: Option<Value<String>>,
+    pub loc: Location,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrgSettings {
+    pub file: FileId,
+    pub anchor: Location,
+    /// `sessionSettings/sessionTimeout`, in minutes.
+    pub session_timeout: Setting<u32>,
+    pub lock_sessions_to_ip: Option<Value<bool>>,
+    pub enforce_ip_ranges_every_request: Option<Value<bool>>,
+    pub trusted_ip_ranges: Vec<IpRange>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoginHours {
+    pub loc: Location,
+    /// (day, start minute, end minute) for each day that has both values.
+    pub days: Vec<(String, u32, u32)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Profile {
+    /// The profile's full name (from the file name).
+    pub name: String,
+    pub anchor: Location,
+    pub login_ip_ranges: Vec<IpRange>,
+    pub login_hours: Option<LoginHours>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileSessionSetting {
+    pub anchor: Location,
+    pub profile: Option<Value<String>>,
+    pub session_timeout: Setting<u32>,
+    pub required_session_level: Setting<String>,
+}
+
+/// A value or element Salesforce will not accept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub loc: Location,
+    pub message: String,
+    pub label: String,
+    pub help: String,
+}
+
+/// A file that is not well-formed XML or not the metadata its name says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseFailure {
+    pub loc: Location,
+    pub message: String,
+}

@@ -1,0 +1,214 @@
+//! The whole project: all apps joined across files, the org context they inherit from,
+//! and what each app is for.
+
+use std::collections::BTreeMap;
+
+use super::build::{BuiltFile, EcaPart};
+use super::purpose::{Classification, Purpose, classify};
+use super::{
+    App, AppKind, MetadataKind, OAuth, OrgSettings, ParseFailure, Problem, Profile, ProfileSessionSetting,
+    Setting, Value,
+};
+use crate::source::{Location, Sources};
+
+#[derive(Debug, Default)]
+pub struct Project {
+    pub sources: Sources,
+    pub apps: Vec<App>,
+    pub purposes: Vec<Classification>,
+    /// The first `Security.settings` by path; more than one is unusual.
+    pub org: Option<OrgSettings>,
+    pub profiles: Vec<Profile>,
+    pub session_settings: Vec<ProfileSessionSetting>,
+    pub problems: Vec<Problem>,
+    pub parse_failures: Vec<ParseFailure>,
+}
+
+/// Where an app's effective session timeout comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TimeoutSource {
+    App(Location),
+    Profile { profile: String, loc: Location },
+    Org(Location),
+    /// Nothing in the repository sets it: Salesforce's default of two hours applies.
+    Default,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EffectiveTimeout {
+    pub minutes: u32,
+    pub source: TimeoutSource,
+}
+
+/// Salesforce's org default session timeout (Security Implementation Guide).
+pub const DEFAULT_SESSION_TIMEOUT: u32 = 120;
+
+/// Standard profiles: the file (API) name differs from the name shown in Setup, which is
+/// what `profileName` holds.
+const STANDARD_PROFILES: [(&str, &str); 6] = [
+    ("Admin", "System Administrator"),
+    ("Standard", "Standard User"),
+    ("ReadOnly", "Read Only"),
+    ("MarketingProfile", "Marketing User"),
+    ("ContractManager", "Contract Manager"),
+    ("SolutionManager", "Solution Manager"),
+];
+
+impl Project {
+    /// Joins the built files (in path order) into a project. `declared` gives purposes set
+    /// in config, by app full name.
+    pub fn assemble(
+        sources: Sources,
+        files: Vec<BuiltFile>,
+        mut problems: Vec<Problem>,
+        declared: &dyn Fn(&str) -> Option<(Purpose, Location)>,
+    ) -> Project {
+        let mut apps = Vec::new();
+        let mut eca_parts: BTreeMap<String, Vec<EcaPart>> = BTreeMap::new();
+        let mut org = None;
+        let mut profiles = Vec::new();
+        let mut session_settings = Vec::new();
+        let mut parse_failures = Vec::new();
+        for file in files {
+            match file {
+                BuiltFile::ConnectedApp(app) => apps.push(app),
+                BuiltFile::EcaPart(part) => match &part.app_name {
+                    Some(name) => eca_parts.entry(name.value.clone()).or_default().push(part),
+                    None => problems.push(Problem {
+                        loc: part.anchor,
+                        message: format!("`{}` has no `externalClientApplication`", part.full_name),
+                        label: "this file does not say which app it belongs to".into(),
+                        help: "add `<externalClientApplication>AppName</externalClientApplication>` naming the app's `.eca` file".into(),
+                    }),
+                },
+                BuiltFile::OrgSettings(settings) => {
+                    org.get_or_insert(settings);
+                }
+                BuiltFile::Profile(p) => profiles.push(p),
+                BuiltFile::ProfileSessionSetting(s) => session_settings.push(s),
+                BuiltFile::Failed(f) => parse_failures.push(f),
+            }
+        }
+        apps.extend(eca_parts.into_iter().map(|(name, parts)| assemble_eca(name, parts)));
+        apps.sort_by(|a, b| (sources.path(a.anchor.file), &a.name).cmp(&(sources.path(b.anchor.file), &b.name)));
+        let purposes = apps.iter().map(|app| classify(app, declared(&app.name))).collect();
+        Project { sources, apps, purposes, org, profiles, session_settings, problems, parse_failures }
+    }
+
+    /// Every app with its purpose.
+    pub fn classified_apps(&self) -> impl Iterator<Item = (&App, &Classification)> {
+        self.apps.iter().zip(&self.purposes)
+    }
+
+    /// The profile an app assignment names: by file name or, for standard profiles, by the
+    /// name shown in Setup; case-insensitive.
+    pub fn profile(&self, name: &str) -> Option<&Profile> {
+        let api_name = STANDARD_PROFILES
+            .iter()
+            .find(|(_, label)| label.eq_ignore_ascii_case(name))
+            .map_or(name, |(api, _)| api);
+        self.profiles
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name) || p.name.eq_ignore_ascii_case(api_name))
+    }
+
+    /// The session setting for a profile; joined on `<profile>`, case-insensitively (the
+    /// file name is not the profile name).
+    pub fn session_setting(&self, profile: &str) -> Option<&ProfileSessionSetting> {
+        let file_name = self.profile(profile).map(|p| p.name.as_str());
+        self.session_settings.iter().find(|s| {
+            s.profile.as_ref().is_some_and(|p| {
+                p.value.eq_ignore_ascii_case(profile) || file_name.is_some_and(|f| p.value.eq_ignore_ascii_case(f))
+            })
+        })
+    }
+
+    /// The session timeout an app's tokens live with: the app's own, else the shortest
+    /// of its assigned profiles' session settings, else the org's, else the default.
+    pub fn effective_session_timeout(&self, app: &App) -> EffectiveTimeout {
+        if let Setting::Set(v) = &app.session_timeout {
+            return EffectiveTimeout { minutes: v.value, source: TimeoutSource::App(v.loc) };
+        }
+        let from_profiles = app
+            .profiles
+            .iter()
+            .filter_map(|p| {
+                let setting = self.session_setting(&p.value)?;
+                let v = setting.session_timeout.as_set()?;
+                Some(EffectiveTimeout {
+                    minutes: v.value,
+                    source: TimeoutSource::Profile { profile: p.value.clone(), loc: v.loc },
+                })
+            })
+            .min_by_key(|t| t.minutes);
+        if let Some(t) = from_profiles {
+            return t;
+        }
+        if let Some(Setting::Set(v)) = self.org.as_ref().map(|o| &o.session_timeout) {
+            return EffectiveTimeout { minutes: v.value, source: TimeoutSource::Org(v.loc) };
+        }
+        EffectiveTimeout { minutes: DEFAULT_SESSION_TIMEOUT, source: TimeoutSource::Default }
+    }
+}
+
+/// Joins the files of one external client app. Any of them may be missing: the global
+/// OAuth settings are usually kept out of git, and the policies file is generated on deploy.
+fn assemble_eca(name: String, parts: Vec<EcaPart>) -> App {
+    let find = |kind: MetadataKind| parts.iter().find(|p| p.kind == kind);
+    let header = find(MetadataKind::ExternalClientApplication);
+    let settings = find(MetadataKind::EcaOauthSettings);
+    let global = find(MetadataKind::EcaGlobalOauthSettings);
+    let policies = find(MetadataKind::EcaOauthPolicies);
+    let anchor = header.unwrap_or(&parts[0]).anchor;
+
+    let mut notes = Vec::new();
+    let oauth_parts: Vec<&EcaPart> = [settings, global, policies].into_iter().flatten().collect();
+    let oauth = oauth_parts.first().map(|first| {
+        if policies.is_none() {
+            notes.push(
+                "no `.ecaOauthPlcy` file: Salesforce generates the OAuth policies on deploy, with its defaults (IP restrictions enforced)"
+                    .to_string(),
+            );
+        }
+        if global.is_none() {
+            notes.push(
+                "no `.ecaGlblOauth` file (often kept out of source control): a JWT certificate or client-credentials setting there is not known"
+                    .to_string(),
+            );
+        }
+        let pick = |f: fn(&EcaPart) -> Option<&Value<bool>>| {
+            // Either file may enable a flow: a `true` anywhere wins.
+            let values: Vec<&Value<bool>> = oauth_parts.iter().filter_map(|p| f(p)).collect();
+            values.iter().find(|v| v.value).or(values.first()).map(|v| (*v).clone())
+        };
+        let policy = policies.map(|p| p.anchor).unwrap_or(anchor);
+        OAuth {
+            config: settings.unwrap_or(first).anchor,
+            scopes: settings.map(|s| s.scopes.clone()).unwrap_or_default(),
+            certificate: global.and_then(|g| g.certificate),
+            client_credentials: pick(|p| p.client_credentials.as_ref()),
+            run_as_user: policies.and_then(|p| p.run_as_user.clone()),
+            refresh_rotation: pick(|p| p.refresh_rotation.as_ref()),
+            policy,
+            policy_present: policies.is_some(),
+            ip_relaxation: policies.map(|p| p.ip_relaxation.clone()).unwrap_or_default(),
+            refresh_token: policies.map(|p| p.refresh_token.clone()).unwrap_or_default(),
+            refresh_token_details: policies.map(|p| p.refresh_token_details.clone()).unwrap_or_default(),
+        }
+    });
+    let mut files: Vec<_> = parts.iter().map(|p| p.anchor.file).collect();
+    files.sort();
+    files.dedup();
+    App {
+        name,
+        kind: AppKind::ExternalClientApp,
+        anchor,
+        files,
+        oauth,
+        session_timeout: policies.map(|p| p.session_timeout.clone()).unwrap_or_default(),
+        profiles: policies.map(|p| p.profiles.clone()).unwrap_or_default(),
+        permission_sets: policies.map(|p| p.permission_sets.clone()).unwrap_or_default(),
+        interactive_features: Vec::new(),
+        notes,
+    }
+}

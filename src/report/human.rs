@@ -1,0 +1,161 @@
+//! Annotated diagnostics for people, rendered by miette: the XML snippet with the primary
+//! label on the offending element, related labels, and the fix.
+
+use std::fmt;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceSpan};
+
+use super::Summary;
+use crate::engine::Outcome;
+use crate::finding::{Finding, Label, Severity};
+use crate::source::{FileId, Sources};
+
+pub struct Style {
+    pub color: bool,
+    pub width: usize,
+}
+
+pub fn render(outcome: &Outcome, style: &Style) -> String {
+    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
+    let mut out = String::new();
+    for finding in &outcome.findings {
+        let diagnostic = Rendered::from_finding(&outcome.project.sources, finding);
+        // Writing to a String cannot fail.
+        let _ = handler.render_report(&mut out, &diagnostic);
+        out.push('\n');
+    }
+    out.push_str(&Summary::of(outcome).to_string());
+    out.push('\n');
+    out
+}
+
+/// One file's part of a finding, as miette wants it.
+#[derive(Debug)]
+struct Rendered {
+    message: String,
+    code: Option<&'static str>,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: NamedSource<String>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Rendered>,
+}
+
+impl Rendered {
+    fn from_finding(sources: &Sources, f: &Finding) -> Rendered {
+        let file = f.primary.loc.file;
+        let mut labels = vec![LabeledSpan::new_primary_with_span(Some(f.primary.text.clone()), span(&f.primary))];
+        // Labels in other files become related diagnostics, one per file, in order.
+        let mut elsewhere: Vec<(FileId, Vec<&Label>)> = Vec::new();
+        for label in &f.related {
+            if label.loc == f.primary.loc {
+                continue;
+            }
+            if label.loc.file == file {
+                labels.push(LabeledSpan::new_with_span(Some(label.text.clone()), span(label)));
+            } else {
+                match elsewhere.iter_mut().find(|(id, _)| *id == label.loc.file) {
+                    Some((_, list)) => list.push(label),
+                    None => elsewhere.push((label.loc.file, vec![label])),
+                }
+            }
+        }
+        let mut help = f.help.clone();
+        if let Some(app) = &f.app {
+            // Evidence goes in the note, with its line: as labels it would crowd the snippet.
+            let reasons: Vec<String> = app
+                .evidence
+                .iter()
+                .map(|e| {
+                    let file = sources.get(e.loc.file);
+                    let line = file.line_col(e.loc.span.start).line;
+                    let name = file.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+                    format!("{} ({name}:{line})", e.text)
+                })
+                .collect();
+            let note = format!("`{}` is judged as {} {} app: {}", app.name, article(app.purpose.name()), app.purpose.name(), reasons.join("; "));
+            help = Some(match help {
+                Some(h) => format!("{h}\nnote: {note}"),
+                None => format!("note: {note}"),
+            });
+        }
+        Rendered {
+            message: f.message.clone(),
+            code: Some(f.rule),
+            severity: match f.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+                Severity::Info => miette::Severity::Advice,
+            },
+            help,
+            source: named(sources, file),
+            labels,
+            related: elsewhere
+                .into_iter()
+                .map(|(id, list)| Rendered {
+                    message: format!("related: {}", sources.path(id).display()),
+                    code: None,
+                    severity: miette::Severity::Advice,
+                    help: None,
+                    source: named(sources, id),
+                    labels: list
+                        .into_iter()
+                        .map(|l| LabeledSpan::new_primary_with_span(Some(l.text.clone()), span(l)))
+                        .collect(),
+                    related: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+}
+
+fn span(label: &Label) -> SourceSpan {
+    SourceSpan::new(label.loc.span.start.into(), label.loc.span.len())
+}
+
+fn named(sources: &Sources, id: FileId) -> NamedSource<String> {
+    let file = sources.get(id);
+    NamedSource::new(file.path.to_string_lossy().replace('\\', "/"), file.text.clone())
+}
+
+impl fmt::Display for Rendered {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Rendered {}
+
+impl Diagnostic for Rendered {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code.map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
+    }
+}

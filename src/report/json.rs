@@ -1,0 +1,127 @@
+//! Versioned JSON. The schema is documented in `docs/json-format.md`; bump
+//! `SCHEMA_VERSION` on any incompatible change.
+
+use serde::Serialize;
+
+use super::Summary;
+use crate::engine::Outcome;
+use crate::finding::{Finding, Label};
+use crate::model::AppKind;
+use crate::source::Sources;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    tool: Tool,
+    findings: Vec<JsonFinding<'a>>,
+    summary: JsonSummary,
+    notes: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+    location: JsonLocation<'a>,
+    related: Vec<JsonLocation<'a>>,
+    app: Option<JsonApp<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonLocation<'a> {
+    path: String,
+    start: Position,
+    end: Position,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct Position {
+    line: usize,
+    column: usize,
+    offset: usize,
+}
+
+#[derive(Serialize)]
+struct JsonApp<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    purpose: &'static str,
+    evidence: Vec<JsonLocation<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+    files: usize,
+    apps: std::collections::BTreeMap<&'static str, usize>,
+}
+
+fn location<'a>(sources: &Sources, label: &'a Label) -> JsonLocation<'a> {
+    let file = sources.get(label.loc.file);
+    let position = |offset| {
+        let lc = file.line_col(offset);
+        Position { line: lc.line, column: lc.column, offset }
+    };
+    JsonLocation {
+        // Forward slashes on every platform, so reports compare across machines.
+        path: file.path.to_string_lossy().replace('\\', "/"),
+        start: position(label.loc.span.start),
+        end: position(label.loc.span.end),
+        label: &label.text,
+    }
+}
+
+fn finding<'a>(sources: &Sources, f: &'a Finding) -> JsonFinding<'a> {
+    JsonFinding {
+        rule: f.rule,
+        severity: f.severity.name(),
+        message: &f.message,
+        help: f.help.as_deref(),
+        location: location(sources, &f.primary),
+        related: f.related.iter().map(|l| location(sources, l)).collect(),
+        app: f.app.as_ref().map(|a| JsonApp {
+            name: &a.name,
+            kind: match a.kind {
+                AppKind::ConnectedApp => "ConnectedApp",
+                AppKind::ExternalClientApp => "ExternalClientApplication",
+            },
+            purpose: a.purpose.name(),
+            evidence: a.evidence.iter().map(|l| location(sources, l)).collect(),
+        }),
+    }
+}
+
+pub fn render(outcome: &Outcome) -> String {
+    let sources = &outcome.project.sources;
+    let summary = Summary::of(outcome);
+    let report = Report {
+        version: SCHEMA_VERSION,
+        tool: Tool { name: "forcelint", version: env!("CARGO_PKG_VERSION") },
+        findings: outcome.findings.iter().map(|f| finding(sources, f)).collect(),
+        summary: JsonSummary {
+            errors: summary.errors,
+            warnings: summary.warnings,
+            infos: summary.infos,
+            files: summary.files,
+            apps: summary.apps.iter().map(|(p, n)| (p.name(), *n)).collect(),
+        },
+        notes: &outcome.notes,
+    };
+    let mut out = serde_json::to_string_pretty(&report).expect("plain data serializes");
+    out.push('\n');
+    out
+}
