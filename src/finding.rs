@@ -34,6 +34,8 @@ pub struct AppRef {
     pub kind: AppKind,
     pub purpose: Purpose,
     pub evidence: Vec<Label>,
+    /// How the app was assembled, when that matters (e.g. a missing ECA file).
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -80,6 +82,7 @@ impl Finding {
             kind: app.kind,
             purpose: class.purpose,
             evidence: class.evidence.iter().map(|e| Label { loc: e.loc, text: e.text.clone() }).collect(),
+            notes: app.notes.clone(),
         });
         self
     }

@@ -134,13 +134,14 @@ fn check(args: CheckArgs) -> ExitCode {
             let width = terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0));
             report::human::render(&outcome, &report::human::Style { color, width })
         }
-        Format::Concise => {
-            eprintln!("{}", report::Summary::of(&outcome));
-            report::concise::render(&outcome)
-        }
+        Format::Concise => report::concise::render(&outcome),
         Format::Json => report::json::render(&outcome),
     };
     print(&output);
+    if args.format == Format::Concise {
+        // Kept off stdout so that every stdout line is a finding.
+        eprintln!("{}", report::Summary::of(&outcome));
+    }
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),

@@ -77,15 +77,20 @@ pub fn classify(app: &App, declared: Option<(Purpose, Location)>) -> Classificat
     if !evidence.is_empty() {
         return Classification { purpose: Purpose::Integration, evidence };
     }
+    // SAML, canvas and mobile apps are used by people, even when they keep them signed in
+    // with refresh tokens.
+    if let Some(feature) = app.interactive_features.first() {
+        return Classification {
+            purpose: Purpose::Interactive,
+            evidence: vec![Evidence { loc: feature.loc, text: format!("`{}`", feature.element) }],
+        };
+    }
     if let Some(scope) = oauth.refresh_scope() {
         return Classification {
             purpose: Purpose::Offline,
             evidence: vec![Evidence { loc: scope.loc, text: format!("`{}` scope", scope.value) }],
         };
     }
-    let evidence = match app.interactive_features.first() {
-        Some(f) => Evidence { loc: f.loc, text: format!("`{}` and no refresh-token scope", f.element) },
-        None => Evidence { loc: oauth.config, text: "no refresh-token scope".into() },
-    };
+    let evidence = Evidence { loc: oauth.config, text: "no refresh-token scope".into() };
     Classification { purpose: Purpose::Interactive, evidence: vec![evidence] }
 }

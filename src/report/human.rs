@@ -74,10 +74,18 @@ impl Rendered {
                     format!("{} ({name}:{line})", e.text)
                 })
                 .collect();
-            let note = format!("`{}` is judged as {} {} app: {}", app.name, article(app.purpose.name()), app.purpose.name(), reasons.join("; "));
+            let mut notes = vec![format!(
+                "note: `{}` is judged as {} {} app: {}",
+                app.name,
+                article(app.purpose.name()),
+                app.purpose.name(),
+                reasons.join("; ")
+            )];
+            notes.extend(app.notes.iter().map(|n| format!("note: {n}")));
+            let notes = notes.join("\n");
             help = Some(match help {
-                Some(h) => format!("{h}\nnote: {note}"),
-                None => format!("note: {note}"),
+                Some(h) => format!("{h}\n{notes}"),
+                None => notes,
             });
         }
         Rendered {

@@ -59,6 +59,7 @@ struct JsonApp<'a> {
     kind: &'static str,
     purpose: &'static str,
     evidence: Vec<JsonLocation<'a>>,
+    notes: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -101,6 +102,7 @@ fn finding<'a>(sources: &Sources, f: &'a Finding) -> JsonFinding<'a> {
             },
             purpose: a.purpose.name(),
             evidence: a.evidence.iter().map(|l| location(sources, l)).collect(),
+            notes: &a.notes,
         }),
     }
 }

@@ -52,10 +52,16 @@ pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
                     format!("{name} does not set IP relaxation, and Salesforce's default is ENFORCE: calls from a server outside the integration user's login IP ranges fail"),
                     "no IP relaxation here: defaults to ENFORCE".to_string(),
                 ),
-                None => (
-                    format!("{name} has no OAuth policies, and Salesforce's default IP relaxation is ENFORCE: calls from a server outside the integration user's login IP ranges fail"),
-                    "no OAuth policies: IP restrictions default to ENFORCE".to_string(),
-                ),
+                None => {
+                    let missing = match app.kind {
+                        AppKind::ConnectedApp => "no `oauthPolicy`",
+                        AppKind::ExternalClientApp => "no OAuth policies file (`.ecaOauthPlcy`)",
+                    };
+                    (
+                        format!("{name} has {missing}, and Salesforce's default IP relaxation is ENFORCE: calls from a server outside the integration user's login IP ranges fail"),
+                        format!("{missing}: IP restrictions default to ENFORCE"),
+                    )
+                }
             },
         };
         let loc = relaxation.map_or(oauth.policy, |v| v.loc);

@@ -30,7 +30,11 @@ pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
                 format!("set `<sessionTimeoutInMinutes>{minimum}</sessionTimeoutInMinutes>` or more in the app's `.ecaOauthPlcy` file (Setup: External Client App Manager → the app → Policies → Edit → Session Policies)"),
             ),
         };
-        let here = app.oauth.as_ref().map_or(app.anchor, |o| o.policy);
+        // An inherited value is reported where the app's own setting would go.
+        let here = match (&app.oauth, app.kind) {
+            (Some(o), AppKind::ExternalClientApp) if o.policy_present => o.policy,
+            _ => app.anchor,
+        };
         let finding = match &timeout.source {
             TimeoutSource::App(loc) => Finding::new("short-session-timeout", Severity::Warning, message, *loc, format!("sessions end after {length}"))
                 .help(fix),
