@@ -72,7 +72,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, DiscoverError> {
     let mut found: BTreeMap<PathBuf, Candidate> = BTreeMap::new();
     let mut only = Vec::new();
     for given in paths {
-        let path = std::path::absolute(given).map_err(|e| DiscoverError::Io { path: given.clone(), message: e.to_string() })?;
+        let path = std::path::absolute(given)
+            .map_err(|e| DiscoverError::Io { path: given.clone(), message: e.to_string() })?;
         let meta = std::fs::metadata(&path).map_err(|_| DiscoverError::NotFound(given.clone()))?;
         if meta.is_dir() {
             let scope = scope_for_dir(&path, &mut discovery.notes)?;

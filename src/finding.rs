@@ -54,7 +54,13 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(rule: &'static str, severity: Severity, message: impl Into<String>, loc: Location, label: impl Into<String>) -> Self {
+    pub fn new(
+        rule: &'static str,
+        severity: Severity,
+        message: impl Into<String>,
+        loc: Location,
+        label: impl Into<String>,
+    ) -> Self {
         Finding {
             rule,
             severity,

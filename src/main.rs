@@ -89,10 +89,7 @@ fn main() -> ExitCode {
 
 fn list_rules() -> String {
     let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
-    RULES
-        .iter()
-        .map(|r| format!("{:width$}  {:7}  {}\n", r.id, r.default_severity.name(), r.summary))
-        .collect()
+    RULES.iter().map(|r| format!("{:width$}  {:7}  {}\n", r.id, r.default_severity.name(), r.summary)).collect()
 }
 
 fn explain(id: &str) -> ExitCode {

@@ -193,7 +193,11 @@ fn output_is_deterministic() {
         .iter()
         .map(|f| {
             let l = &f["location"];
-            (l["path"].as_str().unwrap().to_string(), l["start"]["line"].as_u64().unwrap(), l["start"]["column"].as_u64().unwrap())
+            (
+                l["path"].as_str().unwrap().to_string(),
+                l["start"]["line"].as_u64().unwrap(),
+                l["start"]["column"].as_u64().unwrap(),
+            )
         })
         .collect();
     let mut sorted = keys.clone();
@@ -214,9 +218,14 @@ fn file_arguments_report_only_those_files_with_project_context() {
     assert!(text.contains("profile `ERP Integration` allows logins only from 198.51.100.10–198.51.100.15"));
 
     // An ECA file alone is judged with its sibling files.
-    let plcy = format!("{DEMO}/force-app/main/default/extlClntAppOauthPolicies/Billing_Connector_oauthPlcy.ecaOauthPlcy-meta.xml");
+    let plcy = format!(
+        "{DEMO}/force-app/main/default/extlClntAppOauthPolicies/Billing_Connector_oauthPlcy.ecaOauthPlcy-meta.xml"
+    );
     let findings = found(&json(&[&plcy]));
-    assert_eq!(findings, vec![("expiring-refresh-token".into(), "Billing_Connector_oauthPlcy.ecaOauthPlcy-meta.xml".into(), 8)]);
+    assert_eq!(
+        findings,
+        vec![("expiring-refresh-token".into(), "Billing_Connector_oauthPlcy.ecaOauthPlcy-meta.xml".into(), 8)]
+    );
 }
 
 #[test]
@@ -313,21 +322,15 @@ fn rules_lists_every_rule_and_explain_prints_its_page() {
 
 #[test]
 fn explain_suggests_the_closest_rule() {
-    forcelint()
-        .args(["explain", "expiring-refresh-tokens"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("unknown rule `expiring-refresh-tokens`; did you mean `expiring-refresh-token`?"));
+    forcelint().args(["explain", "expiring-refresh-tokens"]).assert().code(2).stderr(predicate::str::contains(
+        "unknown rule `expiring-refresh-tokens`; did you mean `expiring-refresh-token`?",
+    ));
 }
 
 #[test]
 fn help_and_version() {
     forcelint().arg("--help").assert().code(0).stdout(predicate::str::contains("Examples:"));
-    forcelint()
-        .arg("--version")
-        .assert()
-        .code(0)
-        .stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
+    forcelint().arg("--version").assert().code(0).stdout(predicate::str::contains(env!("CARGO_PKG_VERSION")));
 }
 
 #[test]

@@ -2,8 +2,8 @@
 
 use super::literals::{self, EcaRefreshType, Rejection};
 use super::{
-    App, AppKind, IpRange, LoginHours, MetadataKind, OAuth, OrgSettings, ParseFailure, Period, Problem,
-    Profile, ProfileSessionSetting, RefreshTokenPolicy, Setting, Value,
+    App, AppKind, IpRange, LoginHours, MetadataKind, OAuth, OrgSettings, ParseFailure, Period, Problem, Profile,
+    ProfileSessionSetting, RefreshTokenPolicy, Setting, Value,
 };
 use crate::source::{FileId, Location};
 use crate::xml::{Document, Element, Span};
@@ -76,7 +76,8 @@ struct Cx<'a> {
 }
 
 /// Elements of a connected app's `oauthPolicy` and `sessionPolicy` (WSDL v63).
-const OAUTH_POLICY_ELEMENTS: [&str; 4] = ["ipRelaxation", "isTokenExchangeFlowEnabled", "refreshTokenPolicy", "singleLogoutUrl"];
+const OAUTH_POLICY_ELEMENTS: [&str; 4] =
+    ["ipRelaxation", "isTokenExchangeFlowEnabled", "refreshTokenPolicy", "singleLogoutUrl"];
 const SESSION_POLICY_ELEMENTS: [&str; 3] = ["policyAction", "sessionLevel", "sessionTimeout"];
 /// External-client-app policy elements that people put into connected apps.
 const ECA_ONLY_ELEMENTS: [&str; 7] = [
@@ -157,12 +158,19 @@ impl Cx<'_> {
             }
             let (message, help) = if eca_hint && ECA_ONLY_ELEMENTS.contains(&child.name.as_str()) {
                 (
-                    format!("`{}` is an external client app element; a connected app's `{context}` has no such element", child.name),
+                    format!(
+                        "`{}` is an external client app element; a connected app's `{context}` has no such element",
+                        child.name
+                    ),
                     match child.name.as_str() {
                         n if n.starts_with("refreshToken") => {
-                            "encode the policy in `refreshTokenPolicy`, e.g. `specific_lifetime:90:DAYS` or `infinite`".to_string()
+                            "encode the policy in `refreshTokenPolicy`, e.g. `specific_lifetime:90:DAYS` or `infinite`"
+                                .to_string()
                         }
-                        "ipRelaxationPolicyType" => "use `ipRelaxation` with ENFORCE, ENFORCE_RELAXREFRESH, BYPASS_2FACTOR or BYPASS".to_string(),
+                        "ipRelaxationPolicyType" => {
+                            "use `ipRelaxation` with ENFORCE, ENFORCE_RELAXREFRESH, BYPASS_2FACTOR or BYPASS"
+                                .to_string()
+                        }
                         "sessionTimeoutInMinutes" => "use `sessionPolicy/sessionTimeout` (minutes)".to_string(),
                         _ => "use `sessionPolicy/policyAction` and `sessionLevel` for High Assurance".to_string(),
                     },
@@ -173,7 +181,10 @@ impl Cx<'_> {
                     .unwrap_or_default();
                 (
                     format!("`{}` is not an element of `{context}`", child.name),
-                    format!("{hint}`{context}` holds {}", known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")),
+                    format!(
+                        "{hint}`{context}` holds {}",
+                        known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                    ),
                 )
             };
             self.problems.push(Problem {
@@ -221,7 +232,12 @@ impl Cx<'_> {
         let interactive_features = ["samlConfig", "canvasConfig", "canvas", "mobileAppConfig", "mobileStartUrl"]
             .into_iter()
             .filter_map(|name| {
-                root.child(name).map(|el| Value { value: (), raw: String::new(), element: name, loc: self.loc(el.name_span) })
+                root.child(name).map(|el| Value {
+                    value: (),
+                    raw: String::new(),
+                    element: name,
+                    loc: self.loc(el.name_span),
+                })
             })
             .collect();
         App {
@@ -270,7 +286,8 @@ impl Cx<'_> {
                 part.scopes = self.comma_separated(root, "commaSeparatedOauthScopes");
             }
             MetadataKind::EcaGlobalOauthSettings => {
-                part.certificate = root.child("certificate").filter(|c| c.text().is_some()).map(|c| self.loc(c.name_span));
+                part.certificate =
+                    root.child("certificate").filter(|c| c.text().is_some()).map(|c| self.loc(c.name_span));
                 part.client_credentials = self.flag(root, "isClientCredentialsFlowEnabled");
                 part.refresh_rotation = self.flag(root, "isRefreshTokenRotationEnabled");
             }
@@ -289,7 +306,9 @@ impl Cx<'_> {
             if let Some(el) = root.child(ca_name) {
                 self.problems.push(Problem {
                     loc: self.loc(el.name_span),
-                    message: format!("`{ca_name}` is a connected app element; external client app policies have no such element"),
+                    message: format!(
+                        "`{ca_name}` is a connected app element; external client app policies have no such element"
+                    ),
                     label: "unknown element".into(),
                     help: format!("use `{eca_name}`"),
                 });
@@ -305,10 +324,8 @@ impl Cx<'_> {
         let kind = self.setting(root, "refreshTokenPolicyType", literals::eca_refresh_token_type);
         let period = self.setting(root, "refreshTokenValidityPeriod", literals::positive_int);
         let unit = self.setting(root, "refreshTokenValidityUnit", literals::eca_time_unit);
-        part.refresh_token_details = [period.as_set().map(|v| v.loc), unit.as_set().map(|v| v.loc)]
-            .into_iter()
-            .flatten()
-            .collect();
+        part.refresh_token_details =
+            [period.as_set().map(|v| v.loc), unit.as_set().map(|v| v.loc)].into_iter().flatten().collect();
         part.refresh_token = match kind {
             Setting::Set(v) => {
                 let policy = match v.value {

@@ -25,12 +25,8 @@ pub const CA_IP_RELAXATION: [&str; 4] = ["ENFORCE", "ENFORCE_RELAXREFRESH", "BYP
 /// ECA `ipRelaxationPolicyType`: mixed case; the case of the last one is unverified, so
 /// all are compared case-insensitively.
 pub const ECA_IP_RELAXATION: [&str; 4] = ["Enforce", "Enforce_RelaxRefresh", "Bypass_2factor", "Bypass"];
-const IP_RELAXATION_VALUES: [IpRelaxation; 4] = [
-    IpRelaxation::Enforce,
-    IpRelaxation::EnforceRelaxRefresh,
-    IpRelaxation::Bypass2Factor,
-    IpRelaxation::Bypass,
-];
+const IP_RELAXATION_VALUES: [IpRelaxation; 4] =
+    [IpRelaxation::Enforce, IpRelaxation::EnforceRelaxRefresh, IpRelaxation::Bypass2Factor, IpRelaxation::Bypass];
 
 pub fn connected_app_ip_relaxation(raw: &str) -> Result<IpRelaxation, Rejection> {
     if let Some(i) = CA_IP_RELAXATION.iter().position(|v| *v == raw) {
@@ -93,12 +89,12 @@ pub fn connected_app_refresh_token_policy(raw: &str) -> Result<RefreshTokenPolic
         // ECA literals or upper-case names written into a connected app.
         "specific_lifetime" | "specificlifetime" => Some("specific_lifetime:N:DAYS".to_string()),
         "specific_inactivity" | "specificinactivity" => Some("specific_inactivity:N:DAYS".to_string()),
-        _ => did_you_mean(raw, &["infinite", "zero", "specific_lifetime", "specific_inactivity"]).map(
-            |s| match s.as_str() {
+        _ => did_you_mean(raw, &["infinite", "zero", "specific_lifetime", "specific_inactivity"]).map(|s| {
+            match s.as_str() {
                 "specific_lifetime" | "specific_inactivity" => format!("{s}:N:DAYS"),
                 _ => s,
-            },
-        ),
+            }
+        }),
     };
     Err(reject(CA_REFRESH_EXPECTED, suggestion))
 }
@@ -149,9 +145,8 @@ pub fn time_unit(raw: &str) -> Option<TimeUnit> {
 pub fn eca_time_unit(raw: &str) -> Result<TimeUnit, Rejection> {
     time_unit(raw).ok_or_else(|| {
         let singular = format!("{}s", raw.trim_end_matches(['s', 'S']));
-        let suggestion = time_unit(&singular)
-            .map(|u| ECA_UNITS[u as usize].to_string())
-            .or_else(|| did_you_mean(raw, &ECA_UNITS));
+        let suggestion =
+            time_unit(&singular).map(|u| ECA_UNITS[u as usize].to_string()).or_else(|| did_you_mean(raw, &ECA_UNITS));
         reject(format!("one of {}", list(&ECA_UNITS)), suggestion)
     })
 }
@@ -185,10 +180,8 @@ pub fn org_session_timeout(raw: &str) -> Result<u32, Rejection> {
 pub const PROFILE_SESSION_TIMEOUTS: [u32; 10] = [0, 15, 30, 60, 90, 120, 240, 480, 720, 1440];
 
 pub fn profile_session_timeout(raw: &str) -> Result<u32, Rejection> {
-    let expected = format!(
-        "one of {} (minutes; 0 means two hours)",
-        PROFILE_SESSION_TIMEOUTS.map(|m| m.to_string()).join(", ")
-    );
+    let expected =
+        format!("one of {} (minutes; 0 means two hours)", PROFILE_SESSION_TIMEOUTS.map(|m| m.to_string()).join(", "));
     match raw.parse::<u32>() {
         Ok(0) => Ok(120),
         Ok(m) if PROFILE_SESSION_TIMEOUTS.contains(&m) => Ok(m),
@@ -294,7 +287,9 @@ mod tests {
             connected_app_refresh_token_policy("specific_inactivity:7:days"),
             Ok(Inactivity(p(7, TimeUnit::Days)))
         );
-        for bad in ["specific_lifetime:0:DAYS", "specific_lifetime:x:DAYS", "specific_lifetime:3", "specific_lifetime:3:WEEKS"] {
+        for bad in
+            ["specific_lifetime:0:DAYS", "specific_lifetime:x:DAYS", "specific_lifetime:3", "specific_lifetime:3:WEEKS"]
+        {
             let err = connected_app_refresh_token_policy(bad).unwrap_err();
             assert_eq!(err.suggestion.as_deref(), Some("specific_lifetime:1:DAYS"), "{bad}");
         }

@@ -132,9 +132,9 @@ pub struct OAuth {
 impl OAuth {
     /// The app can be granted refresh tokens (`RefreshToken` ≡ `OfflineAccess`).
     pub fn refresh_scope(&self) -> Option<&Value<String>> {
-        self.scopes.iter().find(|s| {
-            s.value.eq_ignore_ascii_case("RefreshToken") || s.value.eq_ignore_ascii_case("OfflineAccess")
-        })
+        self.scopes
+            .iter()
+            .find(|s| s.value.eq_ignore_ascii_case("RefreshToken") || s.value.eq_ignore_ascii_case("OfflineAccess"))
     }
 
     pub fn client_credentials_enabled(&self) -> Option<&Value<bool>> {

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use super::build::{BuiltFile, EcaPart};
 use super::purpose::{Classification, Purpose, classify};
 use super::{
-    App, AppKind, MetadataKind, OAuth, OrgSettings, ParseFailure, Problem, Profile, ProfileSessionSetting,
-    Setting, Value,
+    App, AppKind, MetadataKind, OAuth, OrgSettings, ParseFailure, Problem, Profile, ProfileSessionSetting, Setting,
+    Value,
 };
 use crate::source::{Location, Sources};
 
@@ -28,7 +28,10 @@ pub struct Project {
 #[derive(Debug, Clone, PartialEq)]
 pub enum TimeoutSource {
     App(Location),
-    Profile { profile: String, loc: Location },
+    Profile {
+        profile: String,
+        loc: Location,
+    },
     Org(Location),
     /// Nothing in the repository sets it: Salesforce's default of two hours applies.
     Default,
@@ -103,13 +106,9 @@ impl Project {
     /// The profile an app assignment names: by file name or, for standard profiles, by the
     /// name shown in Setup; case-insensitive.
     pub fn profile(&self, name: &str) -> Option<&Profile> {
-        let api_name = STANDARD_PROFILES
-            .iter()
-            .find(|(_, label)| label.eq_ignore_ascii_case(name))
-            .map_or(name, |(api, _)| api);
-        self.profiles
-            .iter()
-            .find(|p| p.name.eq_ignore_ascii_case(name) || p.name.eq_ignore_ascii_case(api_name))
+        let api_name =
+            STANDARD_PROFILES.iter().find(|(_, label)| label.eq_ignore_ascii_case(name)).map_or(name, |(api, _)| api);
+        self.profiles.iter().find(|p| p.name.eq_ignore_ascii_case(name) || p.name.eq_ignore_ascii_case(api_name))
     }
 
     /// The session setting for a profile; joined on `<profile>`, case-insensitively (the

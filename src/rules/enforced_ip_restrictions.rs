@@ -20,7 +20,8 @@ pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
         let assigned: Vec<Option<&Profile>> = app.profiles.iter().map(|p| project.profile(&p.value)).collect();
         let restricting: Vec<&Profile> =
             assigned.iter().flatten().copied().filter(|p| !p.login_ip_ranges.is_empty()).collect();
-        let all_unrestricted = !assigned.is_empty() && assigned.iter().all(|p| p.is_some_and(|p| p.login_ip_ranges.is_empty()));
+        let all_unrestricted =
+            !assigned.is_empty() && assigned.iter().all(|p| p.is_some_and(|p| p.login_ip_ranges.is_empty()));
         if all_unrestricted {
             continue;
         }
@@ -30,26 +31,36 @@ pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
         let (message, label) = match value {
             IpRelaxation::Bypass if !jwt || restricting.is_empty() => continue,
             IpRelaxation::Bypass => (
-                format!("JWT bearer logins of {name} are checked against login IP ranges even though the app relaxes IP restrictions"),
+                format!(
+                    "JWT bearer logins of {name} are checked against login IP ranges even though the app relaxes IP restrictions"
+                ),
                 "relaxation does not apply to JWT bearer".to_string(),
             ),
             // Refresh is relaxed, and an offline app only refreshes: right for it.
             IpRelaxation::EnforceRelaxRefresh if !oauth.has_unattended_flow() => continue,
             IpRelaxation::EnforceRelaxRefresh => (
-                format!("IP restrictions are enforced for {name}: only refresh tokens are relaxed, and JWT bearer or client-credentials logins use none"),
+                format!(
+                    "IP restrictions are enforced for {name}: only refresh tokens are relaxed, and JWT bearer or client-credentials logins use none"
+                ),
                 "enforced except for refresh tokens".to_string(),
             ),
             IpRelaxation::Bypass2Factor => (
-                format!("IP restrictions are relaxed for {name} only for activated devices or a second factor, which a server cannot complete"),
+                format!(
+                    "IP restrictions are relaxed for {name} only for activated devices or a second factor, which a server cannot complete"
+                ),
                 "relaxed only for activated devices".to_string(),
             ),
             IpRelaxation::Enforce => match relaxation {
                 Some(_) => (
-                    format!("IP restrictions are enforced for {name}: calls from a server outside the integration user's login IP ranges fail"),
+                    format!(
+                        "IP restrictions are enforced for {name}: calls from a server outside the integration user's login IP ranges fail"
+                    ),
                     "IP restrictions enforced".to_string(),
                 ),
                 None if oauth.policy_present => (
-                    format!("{name} does not set IP relaxation, and Salesforce's default is ENFORCE: calls from a server outside the integration user's login IP ranges fail"),
+                    format!(
+                        "{name} does not set IP relaxation, and Salesforce's default is ENFORCE: calls from a server outside the integration user's login IP ranges fail"
+                    ),
                     "no IP relaxation here: defaults to ENFORCE".to_string(),
                 ),
                 None => {
@@ -58,7 +69,9 @@ pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
                         AppKind::ExternalClientApp => "no OAuth policies file (`.ecaOauthPlcy`)",
                     };
                     (
-                        format!("{name} has {missing}, and Salesforce's default IP relaxation is ENFORCE: calls from a server outside the integration user's login IP ranges fail"),
+                        format!(
+                            "{name} has {missing}, and Salesforce's default IP relaxation is ENFORCE: calls from a server outside the integration user's login IP ranges fail"
+                        ),
                         format!("{missing}: IP restrictions default to ENFORCE"),
                     )
                 }
@@ -74,7 +87,8 @@ pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
                 _ => "a range".to_string(),
             };
             let more = if ranges.len() > 1 { format!(" and {} more", ranges.len() - 1) } else { String::new() };
-            finding = finding.related(first.loc, format!("profile `{}` allows logins only from {span}{more}", profile.name));
+            finding =
+                finding.related(first.loc, format!("profile `{}` allows logins only from {span}{more}", profile.name));
         }
         let relax = match app.kind {
             AppKind::ConnectedApp => {
@@ -87,7 +101,9 @@ pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
         let help = if jwt {
             "JWT bearer logins always enforce IP restrictions, whatever the app's IP relaxation says: add the integration server's egress IPs to the login IP ranges of the integration user's profile".to_string()
         } else {
-            format!("add the integration server's egress IPs to the login IP ranges of the integration user's profile, or {relax}")
+            format!(
+                "add the integration server's egress IPs to the login IP ranges of the integration user's profile, or {relax}"
+            )
         };
         finding = finding.help(help).about(app, class);
         findings.push(finding);

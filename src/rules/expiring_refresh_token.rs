@@ -30,12 +30,16 @@ pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
             }
             RefreshTokenPolicy::Lifetime(period) => (
                 Severity::Error,
-                format!("refresh tokens of {name} expire {period} after they are issued: the integration stops until someone re-authorizes it"),
+                format!(
+                    "refresh tokens of {name} expire {period} after they are issued: the integration stops until someone re-authorizes it"
+                ),
                 format!("valid for {period} from issue"),
             ),
             RefreshTokenPolicy::Inactivity(period) => (
                 Severity::Warning,
-                format!("refresh tokens of {name} expire after {period} without use: a job that runs less often stops until someone re-authorizes it"),
+                format!(
+                    "refresh tokens of {name} expire after {period} without use: a job that runs less often stops until someone re-authorizes it"
+                ),
                 format!("expires after {period} unused"),
             ),
         };

@@ -47,10 +47,30 @@ macro_rules! rule {
 }
 
 pub static RULES: &[Rule] = &[
-    rule!(expiring_refresh_token, "expiring-refresh-token", Error, "Refresh tokens of an unattended app expire, so the integration stops until someone re-authorizes"),
-    rule!(short_session_timeout, "short-session-timeout", Warning, "An unattended app's effective session timeout is shorter than the minimum"),
-    rule!(enforced_ip_restrictions, "enforced-ip-restrictions", Warning, "IP restrictions are enforced for an unattended app whose servers may not be in the allowed ranges"),
-    rule!(invalid_policy_value, "invalid-policy-value", Error, "A policy element has a value or shape Salesforce does not accept"),
+    rule!(
+        expiring_refresh_token,
+        "expiring-refresh-token",
+        Error,
+        "Refresh tokens of an unattended app expire, so the integration stops until someone re-authorizes"
+    ),
+    rule!(
+        short_session_timeout,
+        "short-session-timeout",
+        Warning,
+        "An unattended app's effective session timeout is shorter than the minimum"
+    ),
+    rule!(
+        enforced_ip_restrictions,
+        "enforced-ip-restrictions",
+        Warning,
+        "IP restrictions are enforced for an unattended app whose servers may not be in the allowed ranges"
+    ),
+    rule!(
+        invalid_policy_value,
+        "invalid-policy-value",
+        Error,
+        "A policy element has a value or shape Salesforce does not accept"
+    ),
     rule!(parse_error, "parse-error", Error, "A metadata file is not well-formed XML or has the wrong root element"),
 ];
 

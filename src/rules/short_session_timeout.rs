@@ -23,11 +23,15 @@ pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
         let (element, fix) = match app.kind {
             AppKind::ConnectedApp => (
                 "sessionPolicy/sessionTimeout",
-                format!("set `<sessionPolicy><sessionTimeout>{minimum}</sessionTimeout></sessionPolicy>` or more on the app (Setup: App Manager → the app → Manage → Edit Policies → Session Policies → Timeout Value)"),
+                format!(
+                    "set `<sessionPolicy><sessionTimeout>{minimum}</sessionTimeout></sessionPolicy>` or more on the app (Setup: App Manager → the app → Manage → Edit Policies → Session Policies → Timeout Value)"
+                ),
             ),
             AppKind::ExternalClientApp => (
                 "sessionTimeoutInMinutes",
-                format!("set `<sessionTimeoutInMinutes>{minimum}</sessionTimeoutInMinutes>` or more in the app's `.ecaOauthPlcy` file (Setup: External Client App Manager → the app → Policies → Edit → Session Policies)"),
+                format!(
+                    "set `<sessionTimeoutInMinutes>{minimum}</sessionTimeoutInMinutes>` or more in the app's `.ecaOauthPlcy` file (Setup: External Client App Manager → the app → Policies → Edit → Session Policies)"
+                ),
             ),
         };
         // An inherited value is reported where the app's own setting would go.
@@ -36,8 +40,14 @@ pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
             _ => app.anchor,
         };
         let finding = match &timeout.source {
-            TimeoutSource::App(loc) => Finding::new("short-session-timeout", Severity::Warning, message, *loc, format!("sessions end after {length}"))
-                .help(fix),
+            TimeoutSource::App(loc) => Finding::new(
+                "short-session-timeout",
+                Severity::Warning,
+                message,
+                *loc,
+                format!("sessions end after {length}"),
+            )
+            .help(fix),
             TimeoutSource::Profile { profile, loc } => Finding::new(
                 "short-session-timeout",
                 Severity::Warning,
