@@ -67,7 +67,36 @@ struct Scope {
     ignore: Gitignore,
 }
 
+/// Paths that config `exclude` globs keep out, relative to the config's folder.
+#[derive(Debug, Default)]
+pub struct Exclude {
+    pub base: PathBuf,
+    pub patterns: Vec<glob::Pattern>,
+}
+
+impl Exclude {
+    fn matches(&self, path: &Path) -> bool {
+        !self.patterns.is_empty()
+            && path.strip_prefix(&self.base).is_ok_and(|rel| self.patterns.iter().any(|p| p.matches_path(rel)))
+    }
+}
+
+/// The folder whose `forcelint.toml` applies to `path`: the folder itself (or a file's
+/// folder) if it has one, else the project root above it.
+pub fn config_dir(path: &Path) -> PathBuf {
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let dir = if path.is_dir() { path.clone() } else { path.parent().map(Path::to_path_buf).unwrap_or_default() };
+    if dir.join(crate::config::FILE_NAME).is_file() {
+        return dir;
+    }
+    dir.ancestors().find(|d| d.join("sfdx-project.json").is_file()).map_or(dir.clone(), Path::to_path_buf)
+}
+
 pub fn discover(paths: &[PathBuf]) -> Result<Discovery, DiscoverError> {
+    discover_excluding(paths, &Exclude::default())
+}
+
+pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discovery, DiscoverError> {
     let mut discovery = Discovery::default();
     let mut found: BTreeMap<PathBuf, Candidate> = BTreeMap::new();
     let mut only = Vec::new();
@@ -77,13 +106,13 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, DiscoverError> {
         let meta = std::fs::metadata(&path).map_err(|_| DiscoverError::NotFound(given.clone()))?;
         if meta.is_dir() {
             let scope = scope_for_dir(&path, &mut discovery.notes)?;
-            walk(&scope, &mut found, &mut discovery.notes);
+            walk(&scope, exclude, &mut found, &mut discovery.notes);
         } else {
             only.push(path.clone());
             // The file's project gives it context (org settings, profiles, sibling ECA files).
             if let Some(root) = project_root_above(&path) {
                 let scope = scope_for_dir(&root, &mut discovery.notes)?;
-                walk(&scope, &mut found, &mut discovery.notes);
+                walk(&scope, exclude, &mut found, &mut discovery.notes);
             }
             // A named file is read even without a project, and even when ignored: the user asked.
             if let Some(candidate) = candidate(&path) {
@@ -151,10 +180,10 @@ fn forceignore(root: &Path, notes: &mut Vec<String>) -> Gitignore {
         let _ = builder.add_line(None, pattern);
     }
     let file = root.join(".forceignore");
-    if file.is_file() {
-        if let Some(err) = builder.add(&file) {
-            notes.push(format!("{}: {err}", file.display()));
-        }
+    if file.is_file()
+        && let Some(err) = builder.add(&file)
+    {
+        notes.push(format!("{}: {err}", file.display()));
     }
     builder.build().unwrap_or_else(|e| {
         notes.push(format!("{}: {e}", file.display()));
@@ -162,7 +191,7 @@ fn forceignore(root: &Path, notes: &mut Vec<String>) -> Gitignore {
     })
 }
 
-fn walk(scope: &Scope, found: &mut BTreeMap<PathBuf, Candidate>, notes: &mut Vec<String>) {
+fn walk(scope: &Scope, exclude: &Exclude, found: &mut BTreeMap<PathBuf, Candidate>, notes: &mut Vec<String>) {
     for dir in &scope.source_dirs {
         let walker = WalkDir::new(dir).follow_links(false).into_iter().filter_entry(|entry| {
             if entry.depth() == 0 {
@@ -173,7 +202,7 @@ fn walk(scope: &Scope, found: &mut BTreeMap<PathBuf, Candidate>, notes: &mut Vec
             if is_dir && name == "node_modules" {
                 return false;
             }
-            !scope.ignore.matched(entry.path(), is_dir).is_ignore()
+            !scope.ignore.matched(entry.path(), is_dir).is_ignore() && !exclude.matches(entry.path())
         });
         for entry in walker {
             let entry = match entry {

@@ -1,39 +1,134 @@
-//! One run: discover, load and parse (in parallel), build the project, run the rules,
-//! then keep, filter and sort the findings.
+//! One run: config, discover, load and parse (in parallel), build the project, run the
+//! rules, then severities, suppressions, file filter, baseline and sort.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::discover::{Candidate, DiscoverError, discover};
-use crate::finding::Finding;
-use crate::model::{BuiltFile, ParseFailure, Problem, Project, build_file};
-use crate::rules::{self, Options};
+use crate::baseline::{self, BaselineError};
+use crate::config::{self, ConfigError, Level, Loaded};
+use crate::discover::{Candidate, DiscoverError, Exclude, config_dir, discover_excluding};
+use crate::finding::{Finding, Severity};
+use crate::model::{BuiltFile, ParseFailure, Problem, Project, Purpose, build_file};
+use crate::rules::{self, Options, RULES};
 use crate::source::{FileId, Location, SourceFile, Sources};
-use crate::xml::{self, Span};
+use crate::suppress::{self, Date, Suppression};
+use crate::xml::{self, Document, Span};
 
 /// Metadata files are small; anything this large is not one, and is not read.
 pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
+/// What a run is asked to do beyond the paths.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// `--config`; otherwise `forcelint.toml` is looked up.
+    pub config: Option<PathBuf>,
+    /// `--rule ID=LEVEL`, applied over the config.
+    pub overrides: Vec<(String, Level)>,
+    /// `--select ID`: only these rules run.
+    pub select: Vec<String>,
+    /// `--no-ignore`: report suppressed findings too.
+    pub no_ignore: bool,
+    /// `--baseline FILE`: report only findings not in it.
+    pub baseline: Option<PathBuf>,
+    pub today: Date,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            config: None,
+            overrides: Vec::new(),
+            select: Vec::new(),
+            no_ignore: false,
+            baseline: None,
+            today: Date::today(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
+    #[error("{}: {}", .0.path.display(), .0.message)]
+    Config(ConfigError),
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
+    #[error("{0}")]
+    Usage(String),
+}
+
 #[derive(Debug)]
 pub struct Outcome {
     pub project: Project,
-    /// Sorted by path, position, rule.
+    /// What is reported, sorted by path, position, rule.
     pub findings: Vec<Finding>,
+    /// Findings an accepted risk covers, with the suppression.
+    pub suppressed: Vec<(Finding, Suppression)>,
+    /// Findings the baseline already knew.
+    pub baselined: usize,
+    /// Baseline entries that no longer occur.
+    pub stale_baseline: Vec<baseline::Entry>,
     pub notes: Vec<String>,
+    pub config: Loaded,
 }
 
-pub fn run(paths: &[PathBuf], options: &Options) -> Result<Outcome, DiscoverError> {
-    let discovery = discover(paths)?;
-    let project = load(&discovery.files);
-    let mut findings = rules::run_all(&project, options);
+pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> {
+    let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
+    let config = config::discover(settings.config.as_deref(), &config_dir(&first)).map_err(RunError::Config)?;
+    let levels = levels(&config, settings)?;
+    let exclude = Exclude {
+        base: config.base_dir().map(Path::to_path_buf).unwrap_or_default(),
+        patterns: config.excludes.clone(),
+    };
+    let discovery = discover_excluding(paths, &exclude)?;
+    let project = load_with_config(&discovery.files, &config);
+    let options = Options::from_config(&config);
+
+    let enabled = |id: &str| levels.get(id).is_some_and(|l| l.is_some());
+    let mut findings: Vec<Finding> = RULES
+        .iter()
+        .filter(|r| enabled(r.id))
+        .filter_map(|r| r.check)
+        .flat_map(|check| check(&project, &options))
+        .collect();
+    let mut suppressed = Vec::new();
+    if !settings.no_ignore {
+        let mut all = match config.path.as_ref() {
+            Some(_) => suppress::from_config(&config, FileId(project.sources.len() as u32 - 1)),
+            None => Vec::new(),
+        };
+        for (i, doc) in project.documents.iter().enumerate() {
+            if let Some(doc) = doc {
+                all.extend(suppress::inline(FileId(i as u32), doc));
+            }
+        }
+        // A suppression of a rule that does not run this time is not "unused".
+        all.retain(|s| s.rules.iter().any(|r| enabled(r) || rules::find(r).is_none()));
+        let (kept, hidden) = suppress::apply(findings, &all, &project.sources, config.base_dir(), settings.today);
+        findings = kept;
+        suppressed = hidden;
+    }
+    // Severity from config and command line; `off` drops.
+    findings.retain_mut(|f| match levels.get(f.rule) {
+        Some(Some(Some(severity))) => {
+            f.severity = *severity;
+            true
+        }
+        Some(Some(None)) => true,
+        _ => false,
+    });
     if let Some(only) = &discovery.only {
         let cwd = std::env::current_dir().unwrap_or_default();
-        findings.retain(|f| {
-            let path = project.sources.path(f.primary.loc.file);
-            only.iter().any(|o| o == &cwd.join(path))
-        });
+        findings.retain(|f| only.iter().any(|o| o == &cwd.join(project.sources.path(f.primary.loc.file))));
+        suppressed.retain(|(f, _)| only.iter().any(|o| o == &cwd.join(project.sources.path(f.primary.loc.file))));
     }
+    let (baselined, stale_baseline) = match &settings.baseline {
+        Some(path) => baseline::filter(&project, &mut findings, baseline::read(path)?),
+        None => (0, Vec::new()),
+    };
     sort(&project, &mut findings);
     let mut notes = discovery.notes;
     if discovery.files.is_empty() {
@@ -42,7 +137,42 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Result<Outcome, DiscoverErro
             paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         ));
     }
-    Ok(Outcome { project, findings, notes })
+    Ok(Outcome { project, findings, suppressed, baselined, stale_baseline, notes, config })
+}
+
+/// For each rule: `None` not run; `Some(None)` run at its own severities; `Some(Some(s))`
+/// run with every finding at `s`.
+type Levels = BTreeMap<&'static str, Option<Option<Severity>>>;
+
+fn levels(config: &Loaded, settings: &Settings) -> Result<Levels, RunError> {
+    for id in settings.select.iter().chain(settings.overrides.iter().map(|(id, _)| id)) {
+        if rules::find(id).is_none() {
+            let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+            let hint = crate::model::literals::did_you_mean(id, &ids)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            return Err(RunError::Usage(format!("unknown rule `{id}`{hint}")));
+        }
+    }
+    Ok(RULES
+        .iter()
+        .map(|rule| {
+            let selected = settings.select.is_empty() || settings.select.iter().any(|s| s == rule.id);
+            let level = settings
+                .overrides
+                .iter()
+                .rev()
+                .find(|(id, _)| id == rule.id)
+                .map(|(_, l)| *l)
+                .or_else(|| config.rule(rule.id).and_then(|r| r.severity.as_ref()).map(|s| *s.get_ref()));
+            let state = match (selected, level) {
+                (false, _) | (_, Some(Level::Off)) => None,
+                (true, Some(level)) => Some(level.severity()),
+                (true, None) => Some(None),
+            };
+            (rule.id, state)
+        })
+        .collect())
 }
 
 /// Deterministic order: path, position, rule, message.
@@ -53,41 +183,62 @@ pub fn sort(project: &Project, findings: &mut [Finding]) {
     });
 }
 
-/// Reads, parses and builds every file in parallel; one bad file never stops the others.
+/// Reads, parses and builds every file in parallel, without a config.
 pub fn load(files: &[Candidate]) -> Project {
+    load_with_config(files, &Loaded::default())
+}
+
+/// Reads, parses and builds every file in parallel; one bad file never stops the others.
+/// The config file, if any, becomes the last source so findings can point into it.
+pub fn load_with_config(files: &[Candidate], config: &Loaded) -> Project {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let loaded: Vec<(SourceFile, BuiltFile, Vec<Problem>)> = files
+    let loaded: Vec<(SourceFile, BuiltFile, Vec<Problem>, Option<Document>)> = files
         .par_iter()
         .enumerate()
         .map(|(i, c)| {
             let id = FileId(i as u32);
             let display = display_path(&c.path, &cwd);
             let mut problems = Vec::new();
-            let (text, built) = match read(&c.path) {
-                Ok(text) => {
-                    let built = match xml::parse(&text) {
-                        Ok(doc) => build_file(id, c.kind, &c.full_name, &doc, &mut problems),
-                        Err(e) => failed(id, e.span, e.message),
-                    };
-                    (text, built)
-                }
+            let (text, built, doc) = match read(&c.path) {
+                Ok(text) => match xml::parse(&text) {
+                    Ok(doc) => {
+                        let built = build_file(id, c.kind, &c.full_name, &doc, &mut problems);
+                        (text, built, Some(doc))
+                    }
+                    Err(e) => (text, failed(id, e.span, e.message), None),
+                },
                 Err(ReadError { message, offset, text }) => {
-                    let built = failed(id, Span::new(offset, offset), message);
-                    (text, built)
+                    (text, failed(id, Span::new(offset, offset), message), None)
                 }
             };
-            (SourceFile::new(display, text), built, problems)
+            (SourceFile::new(display, text), built, problems, doc)
         })
         .collect();
     let mut sources = Sources::default();
     let mut built = Vec::with_capacity(loaded.len());
     let mut problems = Vec::new();
-    for (source, file, file_problems) in loaded {
+    let mut documents = Vec::with_capacity(loaded.len() + 1);
+    for (source, file, file_problems, doc) in loaded {
         sources.add(source);
         built.push(file);
         problems.extend(file_problems);
+        documents.push(doc);
     }
-    Project::assemble(sources, built, problems, &|_| None)
+    let config_file = config.path.as_ref().map(|path| {
+        documents.push(None);
+        sources.add(SourceFile::new(display_path(path, &cwd), config.text.clone()))
+    });
+    let declared = |name: &str| -> Option<(Purpose, Location)> {
+        let purpose = config.app(name)?.purpose.as_ref()?;
+        let span = purpose.span();
+        Some((
+            Purpose::from_name(purpose.get_ref())?,
+            Location { file: config_file?, span: Span::new(span.start, span.end) },
+        ))
+    };
+    let mut project = Project::assemble(sources, built, problems, &declared);
+    project.documents = documents;
+    project
 }
 
 fn failed(file: FileId, span: Span, message: String) -> BuiltFile {

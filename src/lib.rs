@@ -4,11 +4,15 @@
 //! Data flows one way: `discover` → `xml` → `model` → `rules` → `engine` (filter, sort)
 //! → `report`.
 
+pub mod baseline;
+pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod finding;
+pub mod ip;
 pub mod model;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod xml;

@@ -4,10 +4,13 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use forcelint::baseline;
+use forcelint::config::Level;
+use forcelint::engine::{RunError, Settings};
 use forcelint::finding::Severity;
 use forcelint::model::literals::did_you_mean;
 use forcelint::report::{self, Format};
-use forcelint::rules::{self, Options, RULES};
+use forcelint::rules::{self, RULES};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -42,6 +45,14 @@ enum Command {
         /// A rule id, as `forcelint rules` lists them.
         rule: String,
     },
+    /// Write a starter forcelint.toml listing every rule and the apps found.
+    Init {
+        /// The project folder [default: .]
+        path: Option<PathBuf>,
+        /// Replace an existing forcelint.toml.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Args, Clone)]
@@ -57,6 +68,36 @@ struct CheckArgs {
     /// Colour in human output; `auto` honours NO_COLOR and whether stdout is a terminal.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Use this config instead of looking for forcelint.toml.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Set a rule's severity for this run: `ID=error|warning|info|off` (repeatable).
+    #[arg(long = "rule", value_name = "ID=LEVEL", value_parser = parse_override)]
+    overrides: Vec<(String, Level)>,
+    /// Run only these rules (repeatable).
+    #[arg(long, value_name = "ID")]
+    select: Vec<String>,
+    /// Report findings that suppressions would hide.
+    #[arg(long)]
+    no_ignore: bool,
+    /// Report only findings that are not in this baseline.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record the findings of this run as the baseline, then exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
+    write_baseline: Option<PathBuf>,
+}
+
+fn parse_override(s: &str) -> Result<(String, Level), String> {
+    let (id, level) = s.split_once('=').ok_or("expected ID=LEVEL, e.g. short-session-timeout=off")?;
+    let level = match level {
+        "error" => Level::Error,
+        "warning" => Level::Warning,
+        "info" => Level::Info,
+        "off" => Level::Off,
+        other => return Err(format!("unknown level `{other}`: use error, warning, info or off")),
+    };
+    Ok((id.to_string(), level))
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -84,6 +125,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Init { path, force }) => init(path.unwrap_or_else(|| PathBuf::from(".")), force),
     }
 }
 
@@ -107,17 +149,72 @@ fn explain(id: &str) -> ExitCode {
     }
 }
 
+/// Exit status 2, with the reason; a config error is shown on its TOML.
+fn run_failed(error: &RunError) -> ExitCode {
+    match error {
+        RunError::Config(e) if !e.text.is_empty() => {
+            eprint!("{}", report::human::config_error(e, std::io::stderr().is_terminal()))
+        }
+        other => eprintln!("error: {other}"),
+    }
+    ExitCode::from(2)
+}
+
+fn init(path: PathBuf, force: bool) -> ExitCode {
+    let dir = forcelint::discover::config_dir(&path);
+    let target = dir.join(forcelint::config::FILE_NAME);
+    if target.exists() && !force {
+        eprintln!("error: {} exists; use --force to replace it", target.display());
+        return ExitCode::from(2);
+    }
+    let outcome = match forcelint::engine::run(&[path], &Settings { no_ignore: true, ..Settings::default() }) {
+        Ok(o) => o,
+        Err(e) => return run_failed(&e),
+    };
+    if let Err(e) = std::fs::write(&target, forcelint::config::starter(&outcome.project)) {
+        eprintln!("error: {}: {e}", target.display());
+        return ExitCode::from(2);
+    }
+    eprintln!("wrote {} ({} apps)", target.display(), outcome.project.apps.len());
+    ExitCode::SUCCESS
+}
+
 fn check(args: CheckArgs) -> ExitCode {
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
-    let outcome = match forcelint::engine::run(&paths, &Options::default()) {
+    let settings = Settings {
+        config: args.config.clone(),
+        overrides: args.overrides.clone(),
+        select: args.select.clone(),
+        no_ignore: args.no_ignore,
+        baseline: args.baseline.clone(),
+        ..Settings::default()
+    };
+    let outcome = match forcelint::engine::run(&paths, &settings) {
         Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return run_failed(&e),
     };
     for note in &outcome.notes {
         eprintln!("note: {note}");
+    }
+    if let Some(path) = &args.write_baseline {
+        return match baseline::write(path, &outcome.project, &outcome.findings) {
+            Ok(n) => {
+                eprintln!("wrote {n} baseline entries for {} findings to {}", outcome.findings.len(), path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => run_failed(&RunError::Baseline(e)),
+        };
+    }
+    for stale in &outcome.stale_baseline {
+        eprintln!(
+            "note: baseline entry no longer occurs ({} finding{}), it can be pruned: {} {} {} `{}`",
+            stale.count,
+            if stale.count == 1 { "" } else { "s" },
+            stale.rule,
+            stale.app,
+            stale.element,
+            stale.value
+        );
     }
     let output = match args.format {
         Format::Human => {

@@ -125,7 +125,7 @@ fn regex_like(stdout: &str) -> bool {
         && stdout.lines().all(|l| {
             let mut parts = l.splitn(4, ':');
             let (path, line, col, rest) = (parts.next(), parts.next(), parts.next(), parts.next());
-            path.is_some_and(|p| p.ends_with(".xml") || p.contains(".connectedApp"))
+            path.is_some_and(|p| p.ends_with(".xml") || p.contains(".connectedApp") || p.ends_with("forcelint.toml"))
                 && line.is_some_and(|n| n.parse::<u32>().is_ok())
                 && col.is_some_and(|n| n.parse::<u32>().is_ok())
                 && rest.is_some_and(|r| {
@@ -215,7 +215,8 @@ fn file_arguments_report_only_those_files_with_project_context() {
     // Context from the rest of the project: the org timeout and the profile's IP ranges.
     let text = report.to_string();
     assert!(text.contains("org session timeout: 30 minutes"));
-    assert!(text.contains("profile `ERP Integration` allows logins only from 198.51.100.10–198.51.100.15"));
+    assert!(text.contains("outside the login IP ranges of profile `ERP Integration`"));
+    assert!(text.contains("allowed: 198.51.100.10–198.51.100.15"));
 
     // An ECA file alone is judged with its sibling files.
     let plcy = format!(

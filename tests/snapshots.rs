@@ -2,12 +2,15 @@
 
 use std::path::PathBuf;
 
+use forcelint::engine::Settings;
 use forcelint::engine::{Outcome, run};
 use forcelint::report::{concise, human, json};
-use forcelint::rules::Options;
+use forcelint::suppress::Date;
 
 fn outcome(path: &str) -> Outcome {
-    run(&[PathBuf::from(path)], &Options::default()).expect("runs")
+    // A fixed day, so that `expires` dates in fixtures never change the output.
+    let today = Date { year: 2026, month: 11, day: 25 };
+    run(&[PathBuf::from(path)], &Settings { today, ..Settings::default() }).expect("runs")
 }
 
 fn human(path: &str) -> String {

@@ -32,6 +32,7 @@ pub struct EcaPart {
     pub client_credentials: Option<Value<bool>>,
     pub run_as_user: Option<Value<String>>,
     pub refresh_rotation: Option<Value<bool>>,
+    pub trusted_ranges: Vec<IpRange>,
     pub ip_relaxation: Setting<super::IpRelaxation>,
     pub refresh_token: Setting<RefreshTokenPolicy>,
     pub refresh_token_details: Vec<Location>,
@@ -156,7 +157,12 @@ impl Cx<'_> {
             if known.contains(&child.name.as_str()) {
                 continue;
             }
-            let (message, help) = if eca_hint && ECA_ONLY_ELEMENTS.contains(&child.name.as_str()) {
+            let (message, help) = if eca_hint && child.name == "refreshTokenValidityUnits" {
+                (
+                    format!("`{}` is not an element of `{context}`", child.name),
+                    "a connected app encodes the lifetime in `refreshTokenPolicy`, e.g. `specific_lifetime:90:DAYS` (external client apps have `refreshTokenValidityUnit`)".to_string(),
+                )
+            } else if eca_hint && ECA_ONLY_ELEMENTS.contains(&child.name.as_str()) {
                 (
                     format!(
                         "`{}` is an external client app element; a connected app's `{context}` has no such element",
@@ -223,6 +229,7 @@ impl Cx<'_> {
             client_credentials: self.flag(cfg, "isClientCredentialEnabled"),
             run_as_user: self.string(cfg, "oauthClientCredentialUser"),
             refresh_rotation: self.flag(cfg, "isRefreshTokenRotationEnabled"),
+            trusted_ranges: self.ip_ranges(root, "ipRanges", "start", "end"),
             policy: policy_el.map_or(anchor, |p| self.loc(p.name_span)),
             policy_present: policy_el.is_some(),
             ip_relaxation,
@@ -266,6 +273,7 @@ impl Cx<'_> {
             client_credentials: None,
             run_as_user: None,
             refresh_rotation: None,
+            trusted_ranges: Vec::new(),
             ip_relaxation: Setting::Absent,
             refresh_token: Setting::Absent,
             refresh_token_details: Vec::new(),
@@ -284,6 +292,7 @@ impl Cx<'_> {
             }
             MetadataKind::EcaOauthSettings => {
                 part.scopes = self.comma_separated(root, "commaSeparatedOauthScopes");
+                part.trusted_ranges = self.ip_ranges(root, "trustedIpRanges", "startIpAddress", "endIpAddress");
             }
             MetadataKind::EcaGlobalOauthSettings => {
                 part.certificate =

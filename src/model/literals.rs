@@ -43,10 +43,25 @@ pub fn connected_app_ip_relaxation(raw: &str) -> Result<IpRelaxation, Rejection>
 }
 
 pub fn eca_ip_relaxation(raw: &str) -> Result<IpRelaxation, Rejection> {
-    if let Some(i) = ECA_IP_RELAXATION.iter().position(|v| v.eq_ignore_ascii_case(raw)) {
+    if let Some(i) = ECA_IP_RELAXATION.iter().position(|v| *v == raw) {
         return Ok(IP_RELAXATION_VALUES[i]);
     }
-    Err(reject(format!("one of {}", list(&ECA_IP_RELAXATION)), did_you_mean(raw, &ECA_IP_RELAXATION)))
+    // `Enforce_RelaxRefresh` is also reported as `Enforce_relaxrefresh`: any case.
+    if raw.eq_ignore_ascii_case(ECA_IP_RELAXATION[1]) && raw != raw.to_ascii_uppercase() {
+        return Ok(IpRelaxation::EnforceRelaxRefresh);
+    }
+    let suggestion = match raw.to_ascii_uppercase().as_str() {
+        "ENFORCE_ACTIVATED_DEVICES" | "ENFORCE_ACTIVATED_USERS" | "RELAX_ACTIVATED_DEVICES" => {
+            Some("Bypass_2factor".to_string())
+        }
+        // Connected-app spellings: same meaning, other case.
+        upper => ECA_IP_RELAXATION
+            .iter()
+            .find(|v| v.to_ascii_uppercase() == upper)
+            .map(|v| v.to_string())
+            .or_else(|| did_you_mean(raw, &ECA_IP_RELAXATION)),
+    };
+    Err(reject(format!("one of {}", list(&ECA_IP_RELAXATION)), suggestion))
 }
 
 const CA_REFRESH_EXPECTED: &str =
@@ -63,20 +78,28 @@ pub fn connected_app_refresh_token_policy(raw: &str) -> Result<RefreshTokenPolic
     let mut parts = raw.split(':');
     let head = parts.next().unwrap_or("");
     let rest: Vec<&str> = parts.collect();
-    let kind = match head {
+    let lower_head = head.to_ascii_lowercase();
+    let kind = match lower_head.as_str() {
         "specific_lifetime" => Some(RefreshTokenPolicy::Lifetime as fn(Period) -> RefreshTokenPolicy),
         "specific_inactivity" => Some(RefreshTokenPolicy::Inactivity as fn(Period) -> RefreshTokenPolicy),
         _ => None,
     };
     if let Some(make) = kind {
-        if let [n, unit] = rest.as_slice() {
-            // Unit case on retrieve is unverified: accept any case.
-            if let (Ok(n), Some(unit)) = (n.parse::<u32>(), time_unit(unit)) {
-                if n > 0 {
-                    return Ok(make(Period { n, unit }));
-                }
+        // Unit case on retrieve is unverified: accept any case. The prefix is verified lower case.
+        if let [n, unit] = rest.as_slice()
+            && let (Ok(n), Some(unit)) = (n.parse::<u32>(), time_unit(unit))
+            && n > 0
+        {
+            if head == lower_head {
+                return Ok(make(Period { n, unit }));
             }
+            return Err(reject(
+                format!("`{lower_head}:N:UNIT`, in lower case"),
+                Some(format!("{lower_head}:{}", rest.join(":"))),
+            ));
         }
+    }
+    if kind.is_some() && head == lower_head {
         let example = format!("{head}:1:DAYS");
         return Err(reject(
             format!("`{head}:N:UNIT` with N a positive whole number and UNIT one of HOURS, DAYS, MONTHS"),
@@ -142,13 +165,16 @@ pub fn time_unit(raw: &str) -> Option<TimeUnit> {
     }
 }
 
+/// ECA `refreshTokenValidityUnit`: `Hours`, `Days`, `Months` as the docs write them.
 pub fn eca_time_unit(raw: &str) -> Result<TimeUnit, Rejection> {
-    time_unit(raw).ok_or_else(|| {
-        let singular = format!("{}s", raw.trim_end_matches(['s', 'S']));
-        let suggestion =
-            time_unit(&singular).map(|u| ECA_UNITS[u as usize].to_string()).or_else(|| did_you_mean(raw, &ECA_UNITS));
-        reject(format!("one of {}", list(&ECA_UNITS)), suggestion)
-    })
+    if let Some(i) = ECA_UNITS.iter().position(|u| *u == raw) {
+        return Ok([TimeUnit::Hours, TimeUnit::Days, TimeUnit::Months][i]);
+    }
+    // `DAYS`, `day`: the same unit in another spelling.
+    let plural = format!("{}s", raw.trim_end_matches(['s', 'S']));
+    let suggestion =
+        time_unit(&plural).map(|u| ECA_UNITS[u as usize].to_string()).or_else(|| did_you_mean(raw, &ECA_UNITS));
+    Err(reject(format!("one of {}", list(&ECA_UNITS)), suggestion))
 }
 
 /// `SecuritySettings` `sessionTimeout` literals and their length in minutes.
@@ -299,6 +325,10 @@ mod tests {
         );
         assert_eq!(connected_app_refresh_token_policy("Zero").unwrap_err().suggestion.as_deref(), Some("zero"));
         assert_eq!(connected_app_refresh_token_policy("infinte").unwrap_err().suggestion.as_deref(), Some("infinite"));
+        assert_eq!(
+            connected_app_refresh_token_policy("SPECIFIC_LIFETIME:90:DAYS").unwrap_err().suggestion.as_deref(),
+            Some("specific_lifetime:90:DAYS")
+        );
     }
 
     #[test]
@@ -310,7 +340,17 @@ mod tests {
         );
         assert_eq!(connected_app_ip_relaxation("Enforce").unwrap_err().suggestion.as_deref(), Some("ENFORCE"));
         assert_eq!(eca_ip_relaxation("Enforce_relaxrefresh"), Ok(IpRelaxation::EnforceRelaxRefresh));
-        assert_eq!(eca_ip_relaxation("BYPASS_2FACTOR"), Ok(IpRelaxation::Bypass2Factor));
+        assert_eq!(eca_ip_relaxation("Enforce_RelaxRefresh"), Ok(IpRelaxation::EnforceRelaxRefresh));
+        assert_eq!(eca_ip_relaxation("BYPASS_2FACTOR").unwrap_err().suggestion.as_deref(), Some("Bypass_2factor"));
+        assert_eq!(eca_ip_relaxation("ENFORCE").unwrap_err().suggestion.as_deref(), Some("Enforce"));
+        assert_eq!(
+            eca_ip_relaxation("ENFORCE_RELAXREFRESH").unwrap_err().suggestion.as_deref(),
+            Some("Enforce_RelaxRefresh")
+        );
+        assert_eq!(
+            eca_ip_relaxation("ENFORCE_ACTIVATED_DEVICES").unwrap_err().suggestion.as_deref(),
+            Some("Bypass_2factor")
+        );
         assert_eq!(eca_ip_relaxation("Enforced").unwrap_err().suggestion.as_deref(), Some("Enforce"));
     }
 
@@ -323,6 +363,8 @@ mod tests {
         );
         assert_eq!(eca_refresh_token_type("zero").unwrap_err().suggestion.as_deref(), Some("Zero"));
         assert_eq!(eca_time_unit("Day").unwrap_err().suggestion.as_deref(), Some("Days"));
+        assert_eq!(eca_time_unit("DAYS").unwrap_err().suggestion.as_deref(), Some("Days"));
+        assert_eq!(eca_time_unit("Months"), Ok(TimeUnit::Months));
     }
 
     #[test]

@@ -92,6 +92,18 @@ pub struct Period {
     pub unit: TimeUnit,
 }
 
+impl Period {
+    /// Length in days; a month counts as 30.
+    pub fn days(self) -> f64 {
+        let n = f64::from(self.n);
+        match self.unit {
+            TimeUnit::Hours => n / 24.0,
+            TimeUnit::Days => n,
+            TimeUnit::Months => n * 30.0,
+        }
+    }
+}
+
 impl std::fmt::Display for Period {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {}", self.n, self.unit.name(self.n))
@@ -118,6 +130,9 @@ pub struct OAuth {
     pub client_credentials: Option<Value<bool>>,
     pub run_as_user: Option<Value<String>>,
     pub refresh_rotation: Option<Value<bool>>,
+    /// The app's own IP ranges (connected app `ipRanges`, ECA `trustedIpRanges`): where
+    /// `BYPASS_2FACTOR` relaxes restrictions without a second factor.
+    pub trusted_ranges: Vec<IpRange>,
     /// Where policy findings point when a policy value is absent: `oauthPolicy`, the
     /// `.ecaOauthPlcy` root, or the app's root when there is no policy at all.
     pub policy: Location,

@@ -10,6 +10,7 @@ use super::{
     Value,
 };
 use crate::source::{Location, Sources};
+use crate::xml::Document;
 
 #[derive(Debug, Default)]
 pub struct Project {
@@ -22,6 +23,8 @@ pub struct Project {
     pub session_settings: Vec<ProfileSessionSetting>,
     pub problems: Vec<Problem>,
     pub parse_failures: Vec<ParseFailure>,
+    /// The parsed tree of each source (by `FileId`), for baselines and inline suppressions.
+    pub documents: Vec<Option<Document>>,
 }
 
 /// Where an app's effective session timeout comes from.
@@ -95,7 +98,17 @@ impl Project {
         apps.extend(eca_parts.into_iter().map(|(name, parts)| assemble_eca(name, parts)));
         apps.sort_by(|a, b| (sources.path(a.anchor.file), &a.name).cmp(&(sources.path(b.anchor.file), &b.name)));
         let purposes = apps.iter().map(|app| classify(app, declared(&app.name))).collect();
-        Project { sources, apps, purposes, org, profiles, session_settings, problems, parse_failures }
+        Project {
+            sources,
+            apps,
+            purposes,
+            org,
+            profiles,
+            session_settings,
+            problems,
+            parse_failures,
+            documents: Vec::new(),
+        }
     }
 
     /// Every app with its purpose.
@@ -165,7 +178,7 @@ fn assemble_eca(name: String, parts: Vec<EcaPart>) -> App {
     let oauth = oauth_parts.first().map(|first| {
         if policies.is_none() {
             notes.push(
-                "no `.ecaOauthPlcy` file: Salesforce generates the OAuth policies on deploy, with its defaults (IP restrictions enforced)"
+                "no `.ecaOauthPlcy` file: Salesforce generates the OAuth policies on deploy with its defaults, taken to be those of connected apps (IP restrictions enforced, refresh tokens valid until revoked; unverified for external client apps)"
                     .to_string(),
             );
         }
@@ -188,6 +201,7 @@ fn assemble_eca(name: String, parts: Vec<EcaPart>) -> App {
             client_credentials: pick(|p| p.client_credentials.as_ref()),
             run_as_user: policies.and_then(|p| p.run_as_user.clone()),
             refresh_rotation: pick(|p| p.refresh_rotation.as_ref()),
+            trusted_ranges: settings.map(|s| s.trusted_ranges.clone()).unwrap_or_default(),
             policy,
             policy_present: policies.is_some(),
             ip_relaxation: policies.map(|p| p.ip_relaxation.clone()).unwrap_or_default(),

@@ -167,3 +167,24 @@ impl Diagnostic for Rendered {
         Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
     }
 }
+
+/// A config error, shown on the TOML it is about.
+pub fn config_error(error: &crate::config::ConfigError, color: bool) -> String {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let diagnostic = Rendered {
+        message: format!("invalid config: {}", error.message),
+        code: None,
+        severity: miette::Severity::Error,
+        help: error.help.clone(),
+        source: NamedSource::new(error.path.to_string_lossy().replace('\\', "/"), error.text.clone()),
+        labels: vec![LabeledSpan::new_primary_with_span(
+            Some("here".to_string()),
+            SourceSpan::new(error.span.start.into(), error.span.len()),
+        )],
+        related: Vec::new(),
+    };
+    let mut out = String::new();
+    let _ = handler.render_report(&mut out, &diagnostic);
+    out
+}

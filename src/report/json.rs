@@ -16,6 +16,8 @@ struct Report<'a> {
     version: u32,
     tool: Tool,
     findings: Vec<JsonFinding<'a>>,
+    /// Findings an accepted risk covers; not counted in the summary's severities.
+    suppressed: Vec<JsonSuppressed<'a>>,
     summary: JsonSummary,
     notes: &'a [String],
 }
@@ -63,10 +65,27 @@ struct JsonApp<'a> {
 }
 
 #[derive(Serialize)]
+struct JsonSuppressed<'a> {
+    #[serde(flatten)]
+    finding: JsonFinding<'a>,
+    suppression: JsonSuppression<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    /// `config` (an `[[ignore]]` entry) or `inline` (an XML comment).
+    kind: &'static str,
+    reason: &'a str,
+    location: JsonLocation<'a>,
+}
+
+#[derive(Serialize)]
 struct JsonSummary {
     errors: usize,
     warnings: usize,
     infos: usize,
+    suppressed: usize,
+    baselined: usize,
     files: usize,
     apps: std::collections::BTreeMap<&'static str, usize>,
 }
@@ -110,14 +129,31 @@ fn finding<'a>(sources: &Sources, f: &'a Finding) -> JsonFinding<'a> {
 pub fn render(outcome: &Outcome) -> String {
     let sources = &outcome.project.sources;
     let summary = Summary::of(outcome);
+    let labels: Vec<Label> =
+        outcome.suppressed.iter().map(|(_, s)| Label { loc: s.loc, text: "suppressed here".into() }).collect();
     let report = Report {
         version: SCHEMA_VERSION,
         tool: Tool { name: "forcelint", version: env!("CARGO_PKG_VERSION") },
         findings: outcome.findings.iter().map(|f| finding(sources, f)).collect(),
+        suppressed: outcome
+            .suppressed
+            .iter()
+            .zip(&labels)
+            .map(|((f, s), label)| JsonSuppressed {
+                finding: finding(sources, f),
+                suppression: JsonSuppression {
+                    kind: if s.inline { "inline" } else { "config" },
+                    reason: &s.reason,
+                    location: location(sources, label),
+                },
+            })
+            .collect(),
         summary: JsonSummary {
             errors: summary.errors,
             warnings: summary.warnings,
             infos: summary.infos,
+            suppressed: summary.suppressed,
+            baselined: summary.baselined,
             files: summary.files,
             apps: summary.apps.iter().map(|(p, n)| (p.name(), *n)).collect(),
         },

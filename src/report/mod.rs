@@ -35,6 +35,8 @@ pub struct Summary {
     pub infos: usize,
     pub files: usize,
     pub apps: BTreeMap<Purpose, usize>,
+    pub suppressed: usize,
+    pub baselined: usize,
 }
 
 impl Summary {
@@ -48,8 +50,11 @@ impl Summary {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
-            files: outcome.project.sources.len(),
+            // The config file is a source too, but not a metadata file.
+            files: outcome.project.sources.len() - usize::from(outcome.config.path.is_some()),
             apps,
+            suppressed: outcome.suppressed.len(),
+            baselined: outcome.baselined,
         }
     }
 
@@ -71,6 +76,12 @@ impl std::fmt::Display for Summary {
         if !self.apps.is_empty() {
             let parts: Vec<String> = self.apps.iter().map(|(p, n)| format!("{n} {}", p.name())).collect();
             write!(f, ": {}", parts.join(", "))?;
+        }
+        if self.suppressed > 0 {
+            write!(f, "; {} suppressed", self.suppressed)?;
+        }
+        if self.baselined > 0 {
+            write!(f, "; {} in the baseline", self.baselined)?;
         }
         Ok(())
     }

@@ -3,7 +3,7 @@ use crate::finding::{Finding, Severity};
 use crate::model::{AppKind, Project, RefreshTokenPolicy, Setting};
 use crate::report::fmt_minutes;
 
-pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
+pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (app, class) in project.classified_apps() {
         if !class.purpose.is_unattended() {
@@ -35,6 +35,12 @@ pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
                 ),
                 format!("valid for {period} from issue"),
             ),
+            // A window the team has declared long enough for its job cadence.
+            RefreshTokenPolicy::Inactivity(period)
+                if options.min_inactivity_days.is_some_and(|min| period.days() >= f64::from(min)) =>
+            {
+                continue;
+            }
             RefreshTokenPolicy::Inactivity(period) => (
                 Severity::Warning,
                 format!(

@@ -4,6 +4,10 @@
 //! `fixtures/rules/<id>/` and `[rules.<id>]` in config.
 
 use crate::finding::{Finding, Severity};
+use std::collections::BTreeMap;
+
+use crate::config::{Loaded, RuleConfig};
+use crate::ip::IpNet;
 use crate::model::Project;
 
 mod enforced_ip_restrictions;
@@ -12,16 +16,56 @@ mod invalid_policy_value;
 mod parse_error;
 mod short_session_timeout;
 
-/// Rule options, with their defaults.
+/// What rules know beyond the metadata: options and facts from the config.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     /// `short-session-timeout`: the shortest acceptable session, in minutes.
     pub min_session_timeout: u32,
+    /// `expiring-refresh-token`: inactivity windows at least this long are accepted.
+    pub min_inactivity_days: Option<u32>,
+    /// Where integrations call from: per app, else project-wide.
+    pub egress: BTreeMap<String, Vec<IpNet>>,
+    pub default_egress: Vec<IpNet>,
+    /// The integration user's profile, per app, when the config names it.
+    pub profiles: BTreeMap<String, String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { min_session_timeout: crate::model::DEFAULT_SESSION_TIMEOUT }
+        Options {
+            min_session_timeout: crate::model::DEFAULT_SESSION_TIMEOUT,
+            min_inactivity_days: None,
+            egress: BTreeMap::new(),
+            default_egress: Vec::new(),
+            profiles: BTreeMap::new(),
+        }
+    }
+}
+
+impl Options {
+    pub fn from_config(config: &Loaded) -> Options {
+        let defaults = Options::default();
+        let option = |id: &str, get: fn(&RuleConfig) -> Option<u32>| config.rule(id).and_then(get);
+        Options {
+            min_session_timeout: option("short-session-timeout", |r| r.minimum_minutes.as_ref().map(|v| *v.get_ref()))
+                .unwrap_or(defaults.min_session_timeout),
+            min_inactivity_days: option("expiring-refresh-token", |r| {
+                r.minimum_inactivity_days.as_ref().map(|v| *v.get_ref())
+            }),
+            egress: config.app_egress.clone(),
+            default_egress: config.egress.clone(),
+            profiles: config
+                .config
+                .apps
+                .iter()
+                .filter_map(|(name, app)| Some((name.get_ref().clone(), app.profile.as_ref()?.get_ref().clone())))
+                .collect(),
+        }
+    }
+
+    /// The egress IPs of an app, if known.
+    pub fn egress_for(&self, app: &str) -> &[IpNet] {
+        self.egress.get(app).map_or(&self.default_egress, Vec::as_slice)
     }
 }
 
@@ -31,7 +75,8 @@ pub struct Rule {
     pub summary: &'static str,
     /// The rule's page, `rules/<id>.md`.
     pub doc: &'static str,
-    pub check: fn(&Project, &Options) -> Vec<Finding>,
+    /// `None` for findings the engine makes itself (`unused-suppression`).
+    pub check: Option<fn(&Project, &Options) -> Vec<Finding>>,
 }
 
 macro_rules! rule {
@@ -41,7 +86,7 @@ macro_rules! rule {
             default_severity: Severity::$severity,
             summary: $summary,
             doc: include_str!(concat!("../../rules/", $id, ".md")),
-            check: $module::check,
+            check: Some($module::check),
         }
     };
 }
@@ -72,15 +117,18 @@ pub static RULES: &[Rule] = &[
         "A policy element has a value or shape Salesforce does not accept"
     ),
     rule!(parse_error, "parse-error", Error, "A metadata file is not well-formed XML or has the wrong root element"),
+    Rule {
+        id: "unused-suppression",
+        default_severity: Severity::Warning,
+        summary: "A suppression matches no finding, or has expired",
+        doc: include_str!("../../rules/unused-suppression.md"),
+        // Made by the engine from the suppressions and the other rules' findings.
+        check: None,
+    },
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
-}
-
-/// Runs every rule; the caller filters and sorts.
-pub fn run_all(project: &Project, options: &Options) -> Vec<Finding> {
-    RULES.iter().flat_map(|rule| (rule.check)(project, options)).collect()
 }
 
 /// Shared by the rules: "`DevOps`" for messages.

@@ -2,8 +2,23 @@
 //!
 //! Metadata is parsed generically (never by regex, never by serde) so that every finding
 //! can point at the exact element. quick-xml stays inside this module.
+//!
+//! What is accepted is well-formed XML 1.0 in UTF-8, with these policies:
+//!
+//! - A leading byte-order mark is skipped; every span is still an offset into the string
+//!   given to [`parse`], so it counts the mark's three bytes.
+//! - Namespace prefixes are dropped from element names (`<sf:ConnectedApp>` is
+//!   `ConnectedApp`); `name_span` covers the local part.
+//! - Only the five predefined entities and character references are decoded. A DOCTYPE is
+//!   accepted but never interpreted: entities it defines are never expanded (a reference to
+//!   one is an "unknown entity" error) and nothing it names is ever fetched.
+//! - Comments inside the root element are kept as [`Node::Comment`]; those before or after
+//!   it are kept in [`Document::comments`].
+//! - Nesting deeper than [`MAX_DEPTH`] is refused.
+//!
+//! Every error is an [`XmlError`] whose span points at the problem, never a panic.
 
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
 mod span;
@@ -19,7 +34,7 @@ pub struct Element {
     pub name: String,
     /// From the `<` of the start tag to the `>` of the end tag.
     pub span: Span,
-    /// The name in the start tag: where labels about this element point.
+    /// The name in the start tag (its local part): where labels about this element point.
     pub name_span: Span,
     /// `xsi:nil="true"`: the element stands for an absent value.
     pub nil: bool,
@@ -29,7 +44,12 @@ pub struct Element {
 #[derive(Debug, Clone)]
 pub enum Node {
     Element(Element),
+    /// One piece of character data, in document order: a run of literal text (its value
+    /// is exactly the source it spans, line ends not yet normalized), one decoded entity
+    /// or character reference (the span covers `&...;`), or the content of a CDATA section
+    /// (the span covers the content only). [`Element::text`] joins the pieces.
     Text(Text),
+    /// A comment: the value is its trimmed content, the span covers `<!--` to `-->`.
     Comment(Text),
 }
 
@@ -43,6 +63,8 @@ pub struct Text {
 #[derive(Debug, Clone)]
 pub struct Document {
     pub root: Element,
+    /// Comments outside the root element (before or after it), in document order.
+    pub comments: Vec<Text>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +72,14 @@ pub struct XmlError {
     pub message: String,
     pub span: Span,
 }
+
+impl std::fmt::Display for XmlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for XmlError {}
 
 impl Element {
     /// Child elements, skipping `xsi:nil` ones (they mean "absent").
@@ -68,31 +98,57 @@ impl Element {
         self.elements().filter(move |e| e.name == name)
     }
 
-    /// The element's own text, trimmed, with the span of the trimmed part. `None` when
-    /// the element has no non-blank text.
+    /// The element's own character data (text, references and CDATA directly inside it,
+    /// joined), with XML whitespace (space, tab, CR, LF) trimmed from both ends and line
+    /// ends normalized to `\n`. The span covers exactly the trimmed part in the source.
+    /// `None` when the element has no non-blank text.
     pub fn text(&self) -> Option<Text> {
+        let pieces: Vec<&Text> = self
+            .nodes
+            .iter()
+            .filter_map(|n| match n {
+                Node::Text(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        let first = pieces.iter().position(|t| !is_blank(&t.value))?;
+        let last = pieces.iter().rposition(|t| !is_blank(&t.value))?;
         let mut value = String::new();
-        let mut span: Option<Span> = None;
-        for node in &self.nodes {
-            if let Node::Text(t) = node {
-                value.push_str(&t.value);
-                span = Some(span.map_or(t.span, |s| s.to(t.span)));
+        let (mut start, mut end) = (0, 0);
+        for (i, piece) in pieces.iter().enumerate().take(last + 1).skip(first) {
+            // A reference decodes to one character but spans several bytes, so only a
+            // verbatim piece (literal text or CDATA) has as many bytes as its source. A
+            // reference that is the first or last non-blank piece is not whitespace, so
+            // nothing is trimmed from it.
+            let verbatim = piece.value.len() == piece.span.len();
+            let mut v = piece.value.as_str();
+            let mut span = piece.span;
+            if i == first {
+                let trimmed = v.trim_start_matches(is_xml_space);
+                if verbatim {
+                    span.start += v.len() - trimmed.len();
+                }
+                v = trimmed;
+                start = span.start;
+            }
+            if i == last {
+                let trimmed = v.trim_end_matches(is_xml_space);
+                if verbatim {
+                    span.end -= v.len() - trimmed.len();
+                }
+                v = trimmed;
+                end = span.end;
+            }
+            if verbatim {
+                push_normalized(&mut value, v);
+            } else {
+                value.push_str(v);
             }
         }
-        let span = span?;
-        let trimmed = value.trim();
-        if trimmed.is_empty() {
-            return None;
-        }
-        // Narrow the span by the whitespace trimmed off; whitespace is never an entity, so
-        // its byte length in the source equals its decoded length.
-        let lead = value.len() - value.trim_start().len();
-        let trail = value.len() - value.trim_end().len();
-        let narrowed = Span::new(span.start + lead, span.end.saturating_sub(trail).max(span.start + lead));
-        Some(Text { value: trimmed.to_string(), span: narrowed })
+        Some(Text { value, span: Span::new(start, end) })
     }
 
-    /// Comments directly inside this element, with the element that follows each.
+    /// Comments directly inside this element, in document order.
     pub fn comments(&self) -> impl Iterator<Item = &Text> {
         self.nodes.iter().filter_map(|n| match n {
             Node::Comment(c) => Some(c),
@@ -101,199 +157,430 @@ impl Element {
     }
 }
 
+/// XML's whitespace: `S ::= (#x20 | #x9 | #xD | #xA)+`. Other Unicode spaces (such as a
+/// no-break space) are part of a value.
+fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+fn is_blank(s: &str) -> bool {
+    s.chars().all(is_xml_space)
+}
+
+/// Appends `s` with XML 1.0 line-end handling: `\r\n` and a lone `\r` become `\n`.
+fn push_normalized(out: &mut String, s: &str) {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' {
+            if chars.peek() == Some(&'\n') {
+                chars.next();
+            }
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+}
+
+fn normalized(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_normalized(&mut out, s);
+    out
+}
+
+/// `Char` of XML 1.0: what may appear in a document, literally or as a reference.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+}
+
+fn is_name_start_char(c: char) -> bool {
+    matches!(c,
+        ':' | 'A'..='Z' | '_' | 'a'..='z' | '\u{c0}'..='\u{d6}' | '\u{d8}'..='\u{f6}'
+        | '\u{f8}'..='\u{2ff}' | '\u{370}'..='\u{37d}' | '\u{37f}'..='\u{1fff}'
+        | '\u{200c}'..='\u{200d}' | '\u{2070}'..='\u{218f}' | '\u{2c00}'..='\u{2fef}'
+        | '\u{3001}'..='\u{d7ff}' | '\u{f900}'..='\u{fdcf}' | '\u{fdf0}'..='\u{fffd}'
+        | '\u{10000}'..='\u{effff}')
+}
+
+fn is_name_char(c: char) -> bool {
+    is_name_start_char(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{b7}' | '\u{300}'..='\u{36f}' | '\u{203f}'..='\u{2040}')
+}
+
+/// A namespace-well-formed name: an XML `Name` with at most one colon, not at either end.
+fn is_qname(name: &str) -> bool {
+    let mut chars = name.chars();
+    let Some(first) = chars.next() else { return false };
+    is_name_start_char(first)
+        && chars.all(is_name_char)
+        && name.matches(':').count() <= 1
+        && !name.starts_with(':')
+        && !name.ends_with(':')
+}
+
 /// Parses `source` into a tree. A byte-order mark is skipped (spans stay offsets into
 /// `source`).
 pub fn parse(source: &str) -> Result<Document, XmlError> {
-    let bom = if source.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
-    let body = &source[bom..];
-    let mut reader = Reader::from_str(body);
-    reader.config_mut().check_end_names = true;
-    reader.config_mut().check_comments = true;
+    Parser::new(source).run()
+}
 
-    let mut stack: Vec<Element> = Vec::new();
-    let mut root: Option<Element> = None;
-    let at = |start: usize, end: usize| Span::new(bom + start, bom + end);
+/// Where a piece of character data came from: only literal text may be blank outside the
+/// root element.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Piece {
+    Literal,
+    Reference,
+    CData,
+}
 
-    loop {
-        let start = reader.buffer_position() as usize;
-        let event = reader.read_event().map_err(|e| XmlError {
-            message: describe(&e),
-            span: {
-                let p = reader.error_position() as usize;
-                at(p, (p + 1).min(body.len()).max(p))
-            },
-        })?;
-        let end = reader.buffer_position() as usize;
-        let span = at(start, end);
-        match event {
-            Event::Start(ref tag) | Event::Empty(ref tag) => {
-                if root.is_some() && stack.is_empty() {
-                    return Err(XmlError {
-                        message: "content after the root element".into(),
-                        span,
-                    });
-                }
-                if stack.len() >= MAX_DEPTH {
-                    return Err(XmlError {
-                        message: format!("elements nested deeper than {MAX_DEPTH} levels"),
-                        span,
-                    });
-                }
-                let element = open_element(tag, span)?;
-                if matches!(event, Event::Empty(_)) {
-                    close(element, &mut stack, &mut root);
-                } else {
-                    stack.push(element);
-                }
+struct Parser<'s> {
+    source: &'s str,
+    /// Length of the byte-order mark skipped at the start of `source`.
+    bom: usize,
+    stack: Vec<Element>,
+    root: Option<Element>,
+    comments: Vec<Text>,
+}
+
+impl<'s> Parser<'s> {
+    fn new(source: &'s str) -> Self {
+        let bom = if source.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
+        Parser { source, bom, stack: Vec::new(), root: None, comments: Vec::new() }
+    }
+
+    /// An error covering `span` (offsets into `source`).
+    fn error(&self, message: impl Into<String>, span: Span) -> XmlError {
+        XmlError { message: message.into(), span }
+    }
+
+    /// A span covering the character at `offset` in `source` (empty at the end).
+    fn point(&self, offset: usize) -> Span {
+        let offset = floor_boundary(self.source, offset.min(self.source.len()));
+        let len = self.source[offset..].chars().next().map_or(0, char::len_utf8);
+        Span::new(offset, offset + len)
+    }
+
+    fn run(mut self) -> Result<Document, XmlError> {
+        let source = self.source;
+        let bom = self.bom;
+        let body = &source[bom..];
+        if let Some((i, c)) = body.char_indices().find(|&(_, c)| !is_xml_char(c)) {
+            let mut message = format!("character U+{:04X} is not allowed in XML", c as u32);
+            if c == '\0' {
+                message.push_str(" (is the file UTF-16? Salesforce metadata is UTF-8)");
             }
-            Event::End(_) => {
-                // check_end_names guarantees a matching open element.
-                if let Some(mut element) = stack.pop() {
-                    element.span = element.span.to(span);
-                    close(element, &mut stack, &mut root);
+            return Err(self.error(message, self.point(bom + i)));
+        }
+        let mut reader = Reader::from_str(body);
+        reader.config_mut().check_end_names = true;
+        reader.config_mut().check_comments = true;
+
+        loop {
+            let start = reader.buffer_position() as usize;
+            let event = match reader.read_event() {
+                Ok(event) => event,
+                Err(e) => {
+                    let at = bom + reader.error_position() as usize;
+                    let to = bom + reader.buffer_position() as usize;
+                    return Err(self.reader_error(&e, at, to));
                 }
-            }
-            Event::Text(text) => {
-                let raw = text.xml10_content();
-                push_text(&mut stack, &raw, span, &root)?;
-            }
-            Event::CData(cdata) => {
-                let content = cdata.xml10_content();
-                // The span covers the content only, not `<![CDATA[` and `]]>`.
-                let inner = Span::new(span.start + 9, span.end.saturating_sub(3).max(span.start + 9));
-                push_text(&mut stack, &content, inner, &root)?;
-            }
-            Event::GeneralRef(r) => {
-                let decoded = if let Some(ch) = r.resolve_char_ref().map_err(|e| XmlError {
-                    message: format!("invalid character reference: {e}"),
-                    span,
-                })? {
-                    ch.to_string()
-                } else {
-                    match &*r {
-                        "lt" => "<",
-                        "gt" => ">",
-                        "amp" => "&",
-                        "apos" => "'",
-                        "quot" => "\"",
-                        other => {
-                            // DOCTYPE entities are never expanded: metadata has none.
-                            return Err(XmlError {
-                                message: format!("unknown entity `&{other};`"),
+            };
+            let end = reader.buffer_position() as usize;
+            let span = Span::new(bom + start, bom + end);
+            match event {
+                Event::Start(ref tag) | Event::Empty(ref tag) => {
+                    let element = self.open_element(tag, span)?;
+                    if let (true, Some(root)) = (self.stack.is_empty(), &self.root) {
+                        return Err(self.error(
+                            format!(
+                                "a second root element <{}> after <{}>: a document has exactly one root element",
+                                element.name, root.name
+                            ),
+                            element.name_span,
+                        ));
+                    }
+                    if self.stack.len() >= MAX_DEPTH {
+                        return Err(
+                            self.error(format!("elements nested deeper than {MAX_DEPTH} levels"), element.name_span)
+                        );
+                    }
+                    if matches!(event, Event::Empty(_)) {
+                        self.close(element);
+                    } else {
+                        self.stack.push(element);
+                    }
+                }
+                Event::End(_) => {
+                    // check_end_names guarantees a matching open element.
+                    if let Some(mut element) = self.stack.pop() {
+                        element.span = element.span.to(span);
+                        self.close(element);
+                    }
+                }
+                Event::Text(_) => {
+                    // References are separate events, so literal text is exactly its source.
+                    self.push_text(&source[span.start..span.end], span, Piece::Literal)?;
+                }
+                Event::CData(_) => {
+                    // The span covers the content only, not `<![CDATA[` and `]]>`.
+                    let inner = Span::new(span.start + "<![CDATA[".len(), span.end - "]]>".len());
+                    self.push_text(&source[inner.start..inner.end], inner, Piece::CData)?;
+                }
+                Event::GeneralRef(r) => {
+                    let decoded = self.reference(&r, span)?;
+                    self.push_text(decoded.encode_utf8(&mut [0; 4]), span, Piece::Reference)?;
+                }
+                Event::Comment(text) => {
+                    let comment = Text { value: normalized(text.trim_matches(is_xml_space)), span };
+                    match self.stack.last_mut() {
+                        Some(parent) => parent.nodes.push(Node::Comment(comment)),
+                        None => self.comments.push(comment),
+                    }
+                }
+                Event::Decl(decl) => {
+                    if start != 0 {
+                        return Err(self.error(
+                            "the XML declaration `<?xml ...?>` must be at the very start of the file",
+                            self.point(span.start),
+                        ));
+                    }
+                    match decl.version() {
+                        Ok(v) if matches!(&*v, "1.0" | "1.1") => {}
+                        Ok(v) => {
+                            return Err(self.error(
+                                format!("unknown XML version `{v}` in the XML declaration: expected 1.0"),
                                 span,
-                            });
+                            ));
+                        }
+                        Err(_) => {
+                            return Err(self.error("the XML declaration must start with `version=\"1.0\"`", span));
                         }
                     }
-                    .to_string()
-                };
-                push_text(&mut stack, &decoded, span, &root)?;
-            }
-            Event::Comment(text) => {
-                if let Some(parent) = stack.last_mut() {
-                    parent.nodes.push(Node::Comment(Text {
-                        value: text.xml10_content().trim().to_string(),
-                        span,
-                    }));
                 }
-            }
-            Event::Decl(_) | Event::PI(_) | Event::DocType(_) => {}
-            Event::Eof => break,
-        }
-    }
-    if let Some(open) = stack.first() {
-        return Err(XmlError {
-            message: format!("unexpected end of file: <{}> is never closed", open.name),
-            span: open.name_span,
-        });
-    }
-    match root {
-        Some(root) => Ok(Document { root }),
-        None => Err(XmlError {
-            message: "no root element".into(),
-            span: at(body.len(), body.len()),
-        }),
-    }
-}
-
-fn open_element(tag: &quick_xml::events::BytesStart<'_>, span: Span) -> Result<Element, XmlError> {
-    let qname = tag.name();
-    let raw_name: &str = qname.as_ref();
-    let local = tag.local_name();
-    let local: &str = local.as_ref();
-    // The name starts right after '<'; the local part right after any prefix.
-    let name_start = span.start + 1 + (raw_name.len() - local.len());
-    let mut nil = false;
-    for attr in tag.attributes() {
-        let attr = attr.map_err(|e| XmlError {
-            message: format!("malformed attribute: {e}"),
-            span,
-        })?;
-        let key: &str = attr.key.as_ref();
-        if key.rsplit(':').next() == Some("nil") && attr.value.trim() == "true" {
-            nil = true;
-        }
-    }
-    Ok(Element {
-        name: local.to_string(),
-        span,
-        name_span: Span::new(name_start, name_start + local.len()),
-        nil,
-        nodes: Vec::new(),
-    })
-}
-
-fn close(element: Element, stack: &mut Vec<Element>, root: &mut Option<Element>) {
-    match stack.last_mut() {
-        Some(parent) => parent.nodes.push(Node::Element(element)),
-        None => *root = Some(element),
-    }
-}
-
-fn push_text(
-    stack: &mut [Element],
-    value: &str,
-    span: Span,
-    root: &Option<Element>,
-) -> Result<(), XmlError> {
-    match stack.last_mut() {
-        Some(parent) => {
-            // Adjacent pieces (text, entity, text) form one run.
-            if let Some(Node::Text(prev)) = parent.nodes.last_mut() {
-                if prev.span.end == span.start {
-                    prev.value.push_str(value);
-                    prev.span = prev.span.to(span);
-                    return Ok(());
+                Event::DocType(_) => {
+                    if self.root.is_some() || !self.stack.is_empty() {
+                        return Err(self.error("a DOCTYPE must come before the root element", self.point(span.start)));
+                    }
                 }
+                Event::PI(_) => {}
+                Event::Eof => break,
             }
-            parent.nodes.push(Node::Text(Text { value: value.to_string(), span }));
-            Ok(())
         }
-        None if value.trim().is_empty() => Ok(()),
-        None => Err(XmlError {
-            message: if root.is_some() {
-                "text after the root element".into()
+        if let Some(open) = self.stack.last() {
+            let mut message = format!("unexpected end of file: <{}> is never closed", open.name);
+            let outer: Vec<String> = self.stack.iter().rev().skip(1).map(|e| format!("<{}>", e.name)).collect();
+            if !outer.is_empty() {
+                let shown = outer.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
+                let more = if outer.len() > 3 { format!(" and {} more", outer.len() - 3) } else { String::new() };
+                let verb = if outer.len() == 1 { "is" } else { "are" };
+                message.push_str(&format!(", nor {verb} {shown}{more} around it"));
+            }
+            return Err(self.error(message, open.name_span));
+        }
+        match self.root.take() {
+            Some(root) => Ok(Document { root, comments: self.comments }),
+            None => Err(self.error(
+                "no root element: the file has no XML element",
+                Span::new(self.source.len(), self.source.len()),
+            )),
+        }
+    }
+
+    fn reader_error(&self, e: &quick_xml::Error, at: usize, to: usize) -> XmlError {
+        use quick_xml::errors::{Error, IllFormedError};
+        match e {
+            Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
+                // Point at the whole end tag.
+                self.error(
+                    format!("closing tag </{found}> does not match the open <{expected}>"),
+                    Span::new(at, to.max(at)),
+                )
+            }
+            Error::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
+                self.error(format!("closing tag </{name}> has no open element"), Span::new(at, to.max(at)))
+            }
+            Error::IllFormed(IllFormedError::MissingEndTag(name)) => {
+                self.error(format!("<{name}> is never closed"), self.point(at))
+            }
+            Error::IllFormed(IllFormedError::UnclosedReference) => self.error(
+                "`&` starts a reference that is never closed by `;` (write `&amp;` for a literal `&`)",
+                self.point(at),
+            ),
+            // Without quick-xml's "syntax error:" / "ill-formed document:" prefixes.
+            Error::IllFormed(inner) => self.error(inner.to_string(), self.point(at)),
+            Error::Syntax(inner) => self.error(inner.to_string(), self.point(at)),
+            other => self.error(other.to_string(), self.point(at)),
+        }
+    }
+
+    fn reference(&self, r: &quick_xml::events::BytesRef<'_>, span: Span) -> Result<char, XmlError> {
+        let name: &str = r;
+        decode_reference(name).map_err(|message| self.error(message, span))
+    }
+
+    fn open_element(&self, tag: &BytesStart<'_>, span: Span) -> Result<Element, XmlError> {
+        let qname = tag.name();
+        let raw_name: &str = qname.as_ref();
+        // The name starts right after '<'.
+        let name_at = span.start + 1;
+        if !is_qname(raw_name) {
+            let message = if raw_name.is_empty() {
+                "`<` must be followed by an element name (write `&lt;` for a literal `<`)".to_string()
             } else {
-                "text before the root element".into()
-            },
+                format!("`{raw_name}` is not a valid element name")
+            };
+            let at =
+                if raw_name.is_empty() { self.point(span.start) } else { Span::new(name_at, name_at + raw_name.len()) };
+            return Err(self.error(message, at));
+        }
+        let local = tag.local_name();
+        let local: &str = local.as_ref();
+        // The local part starts right after any prefix.
+        let local_at = name_at + (raw_name.len() - local.len());
+        let mut nil = false;
+        for attr in tag.attributes() {
+            let attr = attr.map_err(|e| self.attribute_error(&e, name_at))?;
+            let key: &str = attr.key.as_ref();
+            let value: &str = &attr.value;
+            // Both borrow from the source (the reader reads a `&str`): find where they sit.
+            let key_span = self.span_of(key).unwrap_or(span);
+            let value_span = match attr.value {
+                std::borrow::Cow::Borrowed(v) => self.span_of(v),
+                std::borrow::Cow::Owned(_) => None,
+            };
+            if !is_qname(key) {
+                return Err(self.error(format!("`{key}` is not a valid attribute name"), key_span));
+            }
+            if let Some(value_span) = value_span {
+                // After the closing quote: whitespace, `/` or `>`.
+                let next = self.source[value_span.end..].chars().nth(1);
+                if !matches!(next, Some(' ' | '\t' | '\r' | '\n' | '/' | '>')) {
+                    return Err(
+                        self.error("attributes must be separated by whitespace", self.point(value_span.end + 1))
+                    );
+                }
+            }
+            let decoded = decode_attribute(value)
+                .map_err(|(message, at)| self.error(message, value_span.map_or(span, |v| self.point(v.start + at))))?;
+            if key.rsplit(':').next() == Some("nil") && matches!(decoded.trim_matches(is_xml_space), "true" | "1") {
+                nil = true;
+            }
+        }
+        Ok(Element {
+            name: local.to_string(),
             span,
-        }),
+            name_span: Span::new(local_at, local_at + local.len()),
+            nil,
+            nodes: Vec::new(),
+        })
+    }
+
+    /// Where `part`, a slice borrowed from `source`, sits in it.
+    fn span_of(&self, part: &str) -> Option<Span> {
+        let at = (part.as_ptr() as usize).checked_sub(self.source.as_ptr() as usize)?;
+        let end = at.checked_add(part.len())?;
+        (self.source.get(at..end) == Some(part)).then(|| Span::new(at, end))
+    }
+
+    fn attribute_error(&self, e: &quick_xml::events::attributes::AttrError, name_at: usize) -> XmlError {
+        use quick_xml::events::attributes::AttrError;
+        // Positions are relative to the tag's content, right after `<`.
+        let (message, pos) = match *e {
+            AttrError::ExpectedEq(p) => ("malformed attribute: a name must be followed by `=` and a quoted value", p),
+            AttrError::ExpectedValue(p) => ("malformed attribute: `=` must be followed by a quoted value", p),
+            AttrError::UnquotedValue(p) => ("malformed attribute: the value must be in quotes", p),
+            AttrError::ExpectedQuote(p, _) => ("malformed attribute: the value is never closed by its quote", p),
+            AttrError::Duplicated(p, _) => ("malformed attribute: the same attribute is given twice", p),
+        };
+        self.error(message, self.point(name_at + pos))
+    }
+
+    fn close(&mut self, element: Element) {
+        match self.stack.last_mut() {
+            Some(parent) => parent.nodes.push(Node::Element(element)),
+            None => self.root = Some(element),
+        }
+    }
+
+    fn push_text(&mut self, value: &str, span: Span, piece: Piece) -> Result<(), XmlError> {
+        if let Some(parent) = self.stack.last_mut() {
+            parent.nodes.push(Node::Text(Text { value: value.to_string(), span }));
+            return Ok(());
+        }
+        if piece == Piece::Literal && is_blank(value) {
+            return Ok(());
+        }
+        let place = if self.root.is_some() { "after" } else { "before" };
+        let what = if piece == Piece::CData { "CDATA" } else { "text" };
+        // Point at the first line of what is there, not at the whitespace before it.
+        let lead = value.len() - value.trim_start_matches(is_xml_space).len();
+        let rest = &value[lead..];
+        let line = rest.find(['\r', '\n']).unwrap_or(rest.len());
+        let line = rest[..line].trim_end_matches(is_xml_space).len();
+        let at = if piece == Piece::Literal { Span::new(span.start + lead, span.start + lead + line) } else { span };
+        Err(self.error(format!("{what} {place} the root element"), at))
     }
 }
 
-fn describe(e: &quick_xml::Error) -> String {
-    use quick_xml::errors::{Error, IllFormedError};
-    match e {
-        Error::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
-            format!("closing tag </{found}> does not match the open <{expected}>")
-        }
-        Error::IllFormed(IllFormedError::UnmatchedEndTag(name)) => {
-            format!("closing tag </{name}> has no open element")
-        }
-        Error::IllFormed(IllFormedError::MissingEndTag(name)) => {
-            format!("<{name}> is never closed")
-        }
-        other => other.to_string(),
+/// The character a reference `&name;` stands for (`name` without `&` and `;`).
+fn decode_reference(name: &str) -> Result<char, String> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix('x') {
+            Some(hex) if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                u32::from_str_radix(hex, 16).ok()
+            }
+            None if !num.is_empty() && num.bytes().all(|b| b.is_ascii_digit()) => num.parse().ok(),
+            _ => return Err(format!("invalid character reference `&{name};`")),
+        };
+        return match code.and_then(char::from_u32) {
+            Some(c) if is_xml_char(c) => Ok(c),
+            _ => Err(format!("character reference `&{name};` is not a character allowed in XML")),
+        };
     }
+    match name {
+        "lt" => Ok('<'),
+        "gt" => Ok('>'),
+        "amp" => Ok('&'),
+        "apos" => Ok('\''),
+        "quot" => Ok('"'),
+        // DOCTYPE entities are never expanded: metadata has none.
+        other => Err(format!("unknown entity `&{other};`")),
+    }
+}
+
+/// Decodes the references in an attribute value; an error carries the byte offset in
+/// `value` of the bad part.
+fn decode_attribute(value: &str) -> Result<String, (String, usize)> {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    let mut offset = 0;
+    while let Some(i) = rest.find(['&', '<']) {
+        out.push_str(&rest[..i]);
+        let at = offset + i;
+        if rest[i..].starts_with('<') {
+            return Err(("`<` is not allowed in an attribute value (write `&lt;`)".into(), at));
+        }
+        let Some(len) = rest[i + 1..].find(';') else {
+            return Err((
+                "`&` starts a reference that is never closed by `;` (write `&amp;` for a literal `&`)".into(),
+                at,
+            ));
+        };
+        let name = &rest[i + 1..i + 1 + len];
+        out.push(decode_reference(name).map_err(|m| (m, at))?);
+        rest = &rest[i + 2 + len..];
+        offset = at + 2 + len;
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The largest char boundary of `s` at or before `i`.
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 #[cfg(test)]

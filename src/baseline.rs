@@ -1,0 +1,132 @@
+//! Baselines: record today's findings, then report only what is new.
+//!
+//! A fingerprint uses no line numbers, so edits elsewhere in a file (or a retrieve that
+//! reorders it) do not make old findings look new: rule, metadata type, app, element path
+//! and value.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::finding::Finding;
+use crate::model::Project;
+use crate::xml::{Document, Element, Span};
+
+pub const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Entry {
+    pub fingerprint: String,
+    pub rule: String,
+    #[serde(rename = "type")]
+    pub metadata_type: String,
+    pub app: String,
+    pub element: String,
+    pub value: String,
+    /// How many findings share this fingerprint.
+    pub count: usize,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct File {
+    version: u32,
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct BaselineError {
+    pub path: String,
+    pub message: String,
+}
+
+/// What a finding is, independent of where in the file it sits.
+pub fn entry(project: &Project, finding: &Finding) -> Entry {
+    let loc = finding.primary.loc;
+    let (metadata_type, element, value) = match project.documents.get(loc.file.0 as usize).and_then(Option::as_ref) {
+        Some(doc) => {
+            let path = element_path(doc, loc.span);
+            let value = path.last().and_then(|e| e.text()).map(|t| t.value).unwrap_or_default();
+            let names: Vec<&str> = path.iter().map(|e| e.name.as_str()).collect();
+            (names.first().copied().unwrap_or_default().to_string(), names.join("/"), value)
+        }
+        // Unparsable files: the file name stands for the element.
+        None => (String::new(), file_name(project, finding), String::new()),
+    };
+    let app = finding.app.as_ref().map_or_else(|| file_name(project, finding), |a| a.name.clone());
+    let fingerprint =
+        format!("{:016x}", fnv1a([finding.rule, &metadata_type, &app, &element, &value].join("\u{0}").as_bytes()));
+    Entry { fingerprint, rule: finding.rule.to_string(), metadata_type, app, element, value, count: 1 }
+}
+
+/// The elements from the root down to the innermost one that contains `span`.
+fn element_path(doc: &Document, span: Span) -> Vec<&Element> {
+    let mut path = vec![&doc.root];
+    while let Some(child) =
+        path.last().and_then(|e| e.elements().find(|c| c.span.start <= span.start && span.end <= c.span.end))
+    {
+        path.push(child);
+    }
+    path
+}
+
+fn file_name(project: &Project, finding: &Finding) -> String {
+    let path = project.sources.path(finding.primary.loc.file);
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// 64-bit FNV-1a: stable across platforms and releases, which `std`'s hasher is not.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+}
+
+pub fn write(path: &Path, project: &Project, findings: &[Finding]) -> Result<usize, BaselineError> {
+    let mut merged: BTreeMap<String, Entry> = BTreeMap::new();
+    for f in findings {
+        let e = entry(project, f);
+        merged.entry(e.fingerprint.clone()).and_modify(|m| m.count += 1).or_insert(e);
+    }
+    let mut entries: Vec<Entry> = merged.into_values().collect();
+    entries.sort_by(|a, b| {
+        (&a.app, &a.rule, &a.element, &a.fingerprint).cmp(&(&b.app, &b.rule, &b.element, &b.fingerprint))
+    });
+    let count = entries.len();
+    let mut text = serde_json::to_string_pretty(&File { version: VERSION, entries }).expect("plain data serializes");
+    text.push('\n');
+    std::fs::write(path, text).map_err(|e| BaselineError {
+        path: path.display().to_string(),
+        message: format!("cannot write the baseline: {e}"),
+    })?;
+    Ok(count)
+}
+
+pub fn read(path: &Path) -> Result<Vec<Entry>, BaselineError> {
+    let fail = |message: String| BaselineError { path: path.display().to_string(), message };
+    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read the baseline: {e}")))?;
+    let file: File = serde_json::from_str(&text)
+        .map_err(|e| fail(format!("line {} column {}: not a forcelint baseline: {e}", e.line(), e.column())))?;
+    if file.version != VERSION {
+        return Err(fail(format!("baseline version {} is not supported (expected {VERSION})", file.version)));
+    }
+    Ok(file.entries)
+}
+
+/// Drops the findings the baseline knows; returns the entries no finding matched.
+pub fn filter(project: &Project, findings: &mut Vec<Finding>, baseline: Vec<Entry>) -> (usize, Vec<Entry>) {
+    let mut remaining: BTreeMap<String, Entry> = baseline.into_iter().map(|e| (e.fingerprint.clone(), e)).collect();
+    let before = findings.len();
+    findings.retain(|f| {
+        let fp = entry(project, f).fingerprint;
+        match remaining.get_mut(&fp) {
+            Some(e) if e.count > 0 => {
+                e.count -= 1;
+                false
+            }
+            _ => true,
+        }
+    });
+    let known = before - findings.len();
+    let stale = remaining.into_values().filter(|e| e.count > 0).collect();
+    (known, stale)
+}

@@ -1,0 +1,247 @@
+//! Accepted risks: `[[ignore]]` entries in the config (by app or path, survive
+//! `sf project retrieve`) and inline `<!-- forcelint: ignore[rule] reason -->` comments.
+
+use std::path::Path;
+
+use crate::config::Loaded;
+use crate::finding::{Finding, Severity};
+use crate::source::{FileId, Location, Sources};
+use crate::xml::{Document, Element, Node, Span};
+
+/// A calendar date, for `expires`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// Today in UTC, from the system clock.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        Date::from_days((secs / 86_400) as i64)
+    }
+
+    /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    pub fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as u16;
+        Date { year, month, day }
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scope {
+    App(String),
+    Path(glob::Pattern),
+    /// An element (and its children) that an inline comment precedes.
+    Region(Location),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suppression {
+    pub rules: Vec<String>,
+    pub scope: Scope,
+    pub reason: String,
+    pub expires: Option<Date>,
+    /// The entry in the config, or the comment.
+    pub loc: Location,
+    pub inline: bool,
+}
+
+impl Suppression {
+    fn matches(&self, finding: &Finding, sources: &Sources, base: Option<&Path>) -> bool {
+        if !self.rules.iter().any(|r| r == finding.rule) {
+            return false;
+        }
+        let at = finding.primary.loc;
+        match &self.scope {
+            Scope::App(name) => finding.app.as_ref().is_some_and(|a| &a.name == name),
+            Scope::Path(pattern) => {
+                let path = sources.path(at.file);
+                let cwd = std::env::current_dir().unwrap_or_default();
+                let absolute = cwd.join(path);
+                let relative = base.and_then(|b| absolute.strip_prefix(b).ok()).unwrap_or(path);
+                pattern.matches_path(relative)
+            }
+            Scope::Region(region) => {
+                region.file == at.file && region.span.start <= at.span.start && at.span.end <= region.span.end
+            }
+        }
+    }
+}
+
+/// The `[[ignore]]` entries of a config; `config_file` is its id in the sources.
+pub fn from_config(config: &Loaded, config_file: FileId) -> Vec<Suppression> {
+    config
+        .config
+        .ignore
+        .iter()
+        .map(|entry| {
+            let scope = match (&entry.app, &entry.path) {
+                (Some(app), _) => Scope::App(app.get_ref().clone()),
+                // Validated when the config was loaded.
+                (None, Some(path)) => Scope::Path(glob::Pattern::new(path.get_ref()).unwrap_or_default()),
+                (None, None) => Scope::App(String::new()),
+            };
+            let span = entry.rule.span();
+            Suppression {
+                rules: vec![entry.rule.get_ref().clone()],
+                scope,
+                reason: entry.reason.get_ref().clone(),
+                expires: entry.expires.as_ref().and_then(|d| d.get_ref().date).map(|d| Date {
+                    year: d.year,
+                    month: d.month,
+                    day: d.day,
+                }),
+                loc: Location { file: config_file, span: Span::new(span.start, span.end) },
+                inline: false,
+            }
+        })
+        .collect()
+}
+
+/// `<!-- forcelint: ignore[rule-a, rule-b] reason -->` before an element; before the root
+/// element it covers the whole file.
+pub fn inline(file: FileId, doc: &Document) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for comment in &doc.comments {
+        let Some((rules, reason)) = parse_directive(&comment.value) else { continue };
+        let before_root = comment.span.end <= doc.root.span.start;
+        out.push(Suppression {
+            rules,
+            scope: Scope::Region(Location { file, span: if before_root { doc.root.span } else { Span::new(0, 0) } }),
+            reason,
+            expires: None,
+            loc: Location { file, span: comment.span },
+            inline: true,
+        });
+    }
+    let mut stack: Vec<&Element> = vec![&doc.root];
+    while let Some(element) = stack.pop() {
+        for (i, node) in element.nodes.iter().enumerate() {
+            match node {
+                Node::Element(child) => stack.push(child),
+                Node::Comment(comment) => {
+                    let Some((rules, reason)) = parse_directive(&comment.value) else { continue };
+                    let next = element.nodes[i + 1..].iter().find_map(|n| match n {
+                        Node::Element(e) => Some(e.span),
+                        _ => None,
+                    });
+                    out.push(Suppression {
+                        rules,
+                        // With nothing after it, the comment covers nothing and is reported unused.
+                        scope: Scope::Region(Location { file, span: next.unwrap_or(Span::new(0, 0)) }),
+                        reason,
+                        expires: None,
+                        loc: Location { file, span: comment.span },
+                        inline: true,
+                    });
+                }
+                Node::Text(_) => {}
+            }
+        }
+    }
+    out
+}
+
+fn parse_directive(comment: &str) -> Option<(Vec<String>, String)> {
+    let rest = comment.trim().strip_prefix("forcelint:")?.trim_start().strip_prefix("ignore[")?;
+    let (rules, reason) = rest.split_once(']')?;
+    let rules: Vec<String> = rules.split(',').map(|r| r.trim().to_string()).filter(|r| !r.is_empty()).collect();
+    (!rules.is_empty()).then(|| (rules, reason.trim().to_string()))
+}
+
+/// Splits findings into reported and suppressed, and reports suppressions that matched
+/// nothing or have expired (`unused-suppression`).
+pub fn apply(
+    findings: Vec<Finding>,
+    suppressions: &[Suppression],
+    sources: &Sources,
+    base: Option<&Path>,
+    today: Date,
+) -> (Vec<Finding>, Vec<(Finding, Suppression)>) {
+    let mut used = vec![false; suppressions.len()];
+    let mut reported = Vec::new();
+    let mut suppressed = Vec::new();
+    for finding in findings {
+        let hit = suppressions
+            .iter()
+            .enumerate()
+            .find(|(_, s)| s.expires.is_none_or(|e| today <= e) && s.matches(&finding, sources, base));
+        match hit {
+            Some((i, s)) => {
+                used[i] = true;
+                suppressed.push((finding, s.clone()));
+            }
+            None => reported.push(finding),
+        }
+    }
+    for (s, used) in suppressions.iter().zip(used) {
+        let expired = s.expires.filter(|e| today > *e);
+        let finding = match expired {
+            Some(date) => Finding::new(
+                "unused-suppression",
+                Severity::Warning,
+                format!("this suppression expired on {date}: what it covered is reported again"),
+                s.loc,
+                "expired",
+            )
+            .help("fix what it covers, or move `expires` to a later date if the risk is still accepted"),
+            None if !used => Finding::new(
+                "unused-suppression",
+                Severity::Warning,
+                format!("this suppression of `{}` matches no finding", s.rules.join("`, `")),
+                s.loc,
+                "matches nothing",
+            )
+            .help(if s.inline {
+                "remove the comment; an inline suppression covers the element right after it and its children"
+            } else {
+                "remove the entry, or correct its `app` or `path`"
+            }),
+            None => continue,
+        };
+        reported.push(finding);
+    }
+    (reported, suppressed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(Date::from_days(0).to_string(), "1970-01-01");
+        assert_eq!(Date::from_days(19_782).to_string(), "2024-02-29");
+        assert_eq!(Date::from_days(20_782).to_string(), "2026-11-25");
+        assert_eq!(Date::from_days(-1).to_string(), "1969-12-31");
+    }
+
+    #[test]
+    fn directives() {
+        assert_eq!(
+            parse_directive(" forcelint: ignore[enforced-ip-restrictions] VPN egress is fixed "),
+            Some((vec!["enforced-ip-restrictions".into()], "VPN egress is fixed".into()))
+        );
+        assert_eq!(parse_directive("forcelint: ignore[a, b]").map(|d| d.0), Some(vec!["a".into(), "b".into()]));
+        assert_eq!(parse_directive("forcelint: ignore[] x"), None);
+        assert_eq!(parse_directive("just a comment"), None);
+        assert_eq!(parse_directive("forcelint: ignore a"), None);
+    }
+}
