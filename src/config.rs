@@ -78,6 +78,8 @@ pub struct AppConfig {
     pub owner: Option<Spanned<String>>,
     /// The integration user's profile, when the app's metadata does not say.
     pub profile: Option<Spanned<String>>,
+    /// How many workers share the app's refresh token (`refresh-token-rotation`).
+    pub workers: Option<Spanned<u32>>,
 }
 
 /// `[[ignore]]`: an accepted risk.
@@ -134,6 +136,8 @@ impl Loaded {
 
 /// Reads and validates a config file.
 pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
+    // Globs are relative to the config's folder, which must be absolute like scanned paths.
+    let path = &std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
         path: path.to_path_buf(),
         text: String::new(),
@@ -188,6 +192,15 @@ pub fn parse(path: &Path, text: String) -> Result<Loaded, ConfigError> {
                     did_you_mean(purpose.get_ref(), &names),
                     "purposes: integration, offline, interactive, unmanaged",
                 )),
+            ));
+        }
+        if let Some(workers) = &app.workers
+            && *workers.get_ref() == 0
+        {
+            return Err(fail(
+                Span::new(workers.span().start, workers.span().end),
+                "`workers` must be at least 1".into(),
+                Some("the number of processes that share the app's refresh token".into()),
             ));
         }
         if let Some(ips) = &app.egress_ips {
@@ -334,6 +347,8 @@ pub fn starter(project: &crate::model::Project) -> String {
         );
         let _ = writeln!(out, "# egress-ips = []");
         let _ = writeln!(out, "# owner = \"team@example.org\"");
+        let _ = writeln!(out, "# profile = \"Integration User\"  # the integration user's profile, if not assigned in metadata");
+        let _ = writeln!(out, "# workers = 1  # how many workers share one refresh token");
         out.push('\n');
     }
     out.push_str(

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::baseline::{self, BaselineError};
 use crate::config::{self, ConfigError, Level, Loaded};
+use crate::drift::{self, Drift};
 use crate::discover::{Candidate, DiscoverError, Exclude, config_dir, discover_excluding};
 use crate::finding::{Finding, Severity};
 use crate::model::{BuiltFile, ParseFailure, Problem, Project, Purpose, build_file};
@@ -32,6 +33,10 @@ pub struct Settings {
     pub no_ignore: bool,
     /// `--baseline FILE`: report only findings not in it.
     pub baseline: Option<PathBuf>,
+    /// Run without any forcelint.toml (`forcelint init` replacing a broken one).
+    pub no_config: bool,
+    /// `--changed-since REV`: report only apps and files changed since this git revision.
+    pub changed_since: Option<String>,
     pub today: Date,
 }
 
@@ -43,6 +48,8 @@ impl Default for Settings {
             select: Vec::new(),
             no_ignore: false,
             baseline: None,
+            no_config: false,
+            changed_since: None,
             today: Date::today(),
         }
     }
@@ -58,6 +65,8 @@ pub enum RunError {
     Baseline(#[from] BaselineError),
     #[error("{0}")]
     Usage(String),
+    #[error("--changed-since: {0}")]
+    Git(String),
 }
 
 #[derive(Debug)]
@@ -73,11 +82,17 @@ pub struct Outcome {
     pub stale_baseline: Vec<baseline::Entry>,
     pub notes: Vec<String>,
     pub config: Loaded,
+    /// With `--changed-since`: the revision, and how watched policy values moved.
+    pub drift: Option<(String, Vec<Drift>)>,
 }
 
 pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> {
     let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-    let config = config::discover(settings.config.as_deref(), &config_dir(&first)).map_err(RunError::Config)?;
+    let config = if settings.no_config {
+        Loaded::default()
+    } else {
+        config::discover(settings.config.as_deref(), &config_dir(&first)).map_err(RunError::Config)?
+    };
     let levels = levels(&config, settings)?;
     let exclude = Exclude {
         base: config.base_dir().map(Path::to_path_buf).unwrap_or_default(),
@@ -94,6 +109,18 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
         .filter_map(|r| r.check)
         .flat_map(|check| check(&project, &options))
         .collect();
+    // Severity from config and command line (suppressed findings show it too); `off` drops.
+    let apply_levels = |findings: &mut Vec<Finding>| {
+        findings.retain_mut(|f| match levels.get(f.rule) {
+            Some(Some(Some(severity))) => {
+                f.severity = *severity;
+                true
+            }
+            Some(Some(None)) => true,
+            _ => false,
+        })
+    };
+    apply_levels(&mut findings);
     let mut suppressed = Vec::new();
     if !settings.no_ignore {
         let mut all = match config.path.as_ref() {
@@ -111,34 +138,62 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
         findings = kept;
         suppressed = hidden;
     }
-    // Severity from config and command line; `off` drops.
-    findings.retain_mut(|f| match levels.get(f.rule) {
-        Some(Some(Some(severity))) => {
-            f.severity = *severity;
-            true
+    // Again, for the `unused-suppression` findings just made.
+    apply_levels(&mut findings);
+    for f in findings.iter_mut().chain(suppressed.iter_mut().map(|(f, _)| f)) {
+        if let Some(app) = f.app.as_mut() {
+            app.owner = config.app(&app.name).and_then(|a| a.owner.as_ref()).map(|o| o.get_ref().clone());
         }
-        Some(Some(None)) => true,
-        _ => false,
-    });
+    }
     if let Some(only) = &discovery.only {
         let cwd = std::env::current_dir().unwrap_or_default();
         findings.retain(|f| only.iter().any(|o| o == &cwd.join(project.sources.path(f.primary.loc.file))));
         suppressed.retain(|(f, _)| only.iter().any(|o| o == &cwd.join(project.sources.path(f.primary.loc.file))));
     }
+    let drift = match &settings.changed_since {
+        Some(rev) => {
+            let (top, changed) = drift::changed_files(&config_dir(&first), rev).map_err(RunError::Git)?;
+            findings.retain(|f| changed_finding(&project, &changed, f));
+            suppressed.retain(|(f, _)| changed_finding(&project, &changed, f));
+            Some((rev.clone(), drift::drift(&project, &changed, &top, rev)))
+        }
+        None => None,
+    };
     let (baselined, stale_baseline) = match &settings.baseline {
         Some(path) => baseline::filter(&project, &mut findings, baseline::read(path)?),
         None => (0, Vec::new()),
     };
     sort(&project, &mut findings);
     let mut notes = discovery.notes;
+    // A misspelt app name in the config would silently lose its settings.
+    let names: Vec<&str> = project.apps.iter().map(|a| a.name.as_str()).collect();
+    for name in config.config.apps.keys() {
+        if !names.contains(&name.get_ref().as_str()) && !names.is_empty() {
+            let hint = crate::model::literals::did_you_mean(name.get_ref(), &names)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            notes.push(format!("{}: `[apps.{}]` matches no app in the project{hint}", config.path.as_deref().unwrap_or(Path::new(config::FILE_NAME)).display(), name.get_ref()));
+        }
+    }
     if discovery.files.is_empty() {
         notes.push(format!(
             "no Salesforce metadata that forcelint reads was found in {}",
             paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         ));
     }
-    Ok(Outcome { project, findings, suppressed, baselined, stale_baseline, notes, config })
+    Ok(Outcome { project, findings, suppressed, baselined, stale_baseline, notes, config, drift })
 }
+
+/// A finding in a changed file, or about an app with a changed file.
+fn changed_finding(project: &Project, changed: &[PathBuf], finding: &Finding) -> bool {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let is_changed = |file: FileId| changed.contains(&cwd.join(project.sources.path(file)));
+    is_changed(finding.primary.loc.file)
+        || finding.app.as_ref().is_some_and(|a| {
+            project.apps.iter().filter(|app| app.name == a.name).any(|app| app.files.iter().any(|f| is_changed(*f)))
+        })
+}
+
 
 /// For each rule: `None` not run; `Some(None)` run at its own severities; `Some(Some(s))`
 /// run with every finding at `s`.

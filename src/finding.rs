@@ -36,6 +36,8 @@ pub struct AppRef {
     pub evidence: Vec<Label>,
     /// How the app was assembled, when that matters (e.g. a missing ECA file).
     pub notes: Vec<String>,
+    /// Who answers for the app (`owner` in forcelint.toml).
+    pub owner: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -89,6 +91,7 @@ impl Finding {
             purpose: class.purpose,
             evidence: class.evidence.iter().map(|e| Label { loc: e.loc, text: e.text.clone() }).collect(),
             notes: app.notes.clone(),
+            owner: None,
         });
         self
     }

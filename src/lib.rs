@@ -7,8 +7,10 @@
 pub mod baseline;
 pub mod config;
 pub mod discover;
+pub mod drift;
 pub mod engine;
 pub mod finding;
+pub mod inventory;
 pub mod ip;
 pub mod model;
 pub mod report;

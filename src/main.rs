@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use forcelint::baseline;
+use forcelint::inventory;
 use forcelint::config::Level;
 use forcelint::engine::{RunError, Settings};
 use forcelint::finding::Severity;
@@ -19,6 +20,8 @@ Examples:
   forcelint check force-app/main/default/connectedApps/Sync.connectedApp-meta.xml
                                              lint one file, with its project's context
   forcelint check --format concise --fail-on error
+  forcelint check --format sarif --output forcelint.sarif
+                                             a report for GitHub code scanning
   forcelint rules                            list the rules
   forcelint explain expiring-refresh-token   print a rule's page
 
@@ -45,6 +48,16 @@ enum Command {
         /// A rule id, as `forcelint rules` lists them.
         rule: String,
     },
+    /// List every app with its purpose, effective session timeout, policies and findings.
+    Apps {
+        /// A project folder, folder or file [default: .]
+        path: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = InventoryFormat::Human)]
+        format: InventoryFormat,
+        /// Use this config instead of looking for forcelint.toml.
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+    },
     /// Write a starter forcelint.toml listing every rule and the apps found.
     Init {
         /// The project folder [default: .]
@@ -62,6 +75,9 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Write the report to this file instead of standard output (the exit status is the same).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
     /// Exit with status 1 when a finding has at least this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     fail_on: FailOn,
@@ -77,6 +93,10 @@ struct CheckArgs {
     /// Run only these rules (repeatable).
     #[arg(long, value_name = "ID")]
     select: Vec<String>,
+    /// Pull-request mode: only apps and files changed since this git revision, with how
+    /// their policy values moved.
+    #[arg(long, value_name = "REV")]
+    changed_since: Option<String>,
     /// Report findings that suppressions would hide.
     #[arg(long)]
     no_ignore: bool,
@@ -98,6 +118,14 @@ fn parse_override(s: &str) -> Result<(String, Level), String> {
         other => return Err(format!("unknown level `{other}`: use error, warning, info or off")),
     };
     Ok((id.to_string(), level))
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InventoryFormat {
+    Human,
+    Json,
+    Csv,
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -125,6 +153,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Command::Explain { rule }) => explain(&rule),
+        Some(Command::Apps { path, format, config }) => apps(path.unwrap_or_else(|| PathBuf::from(".")), format, config),
         Some(Command::Init { path, force }) => init(path.unwrap_or_else(|| PathBuf::from(".")), force),
     }
 }
@@ -160,6 +189,24 @@ fn run_failed(error: &RunError) -> ExitCode {
     ExitCode::from(2)
 }
 
+fn apps(path: PathBuf, format: InventoryFormat, config: Option<PathBuf>) -> ExitCode {
+    let outcome = match forcelint::engine::run(&[path], &Settings { config, ..Settings::default() }) {
+        Ok(o) => o,
+        Err(e) => return run_failed(&e),
+    };
+    for note in &outcome.notes {
+        eprintln!("note: {note}");
+    }
+    let rows = inventory::rows(&outcome);
+    print(&match format {
+        InventoryFormat::Human => inventory::text(&rows),
+        InventoryFormat::Json => inventory::json(&rows),
+        InventoryFormat::Csv => inventory::csv(&rows),
+        InventoryFormat::Markdown => inventory::markdown(&rows),
+    });
+    ExitCode::SUCCESS
+}
+
 fn init(path: PathBuf, force: bool) -> ExitCode {
     let dir = forcelint::discover::config_dir(&path);
     let target = dir.join(forcelint::config::FILE_NAME);
@@ -167,10 +214,11 @@ fn init(path: PathBuf, force: bool) -> ExitCode {
         eprintln!("error: {} exists; use --force to replace it", target.display());
         return ExitCode::from(2);
     }
-    let outcome = match forcelint::engine::run(&[path], &Settings { no_ignore: true, ..Settings::default() }) {
-        Ok(o) => o,
-        Err(e) => return run_failed(&e),
-    };
+    let outcome =
+        match forcelint::engine::run(&[path], &Settings { no_ignore: true, no_config: true, ..Settings::default() }) {
+            Ok(o) => o,
+            Err(e) => return run_failed(&e),
+        };
     if let Err(e) = std::fs::write(&target, forcelint::config::starter(&outcome.project)) {
         eprintln!("error: {}: {e}", target.display());
         return ExitCode::from(2);
@@ -187,6 +235,7 @@ fn check(args: CheckArgs) -> ExitCode {
         select: args.select.clone(),
         no_ignore: args.no_ignore,
         baseline: args.baseline.clone(),
+        changed_since: args.changed_since.clone(),
         ..Settings::default()
     };
     let outcome = match forcelint::engine::run(&paths, &settings) {
@@ -216,24 +265,29 @@ fn check(args: CheckArgs) -> ExitCode {
             stale.value
         );
     }
-    let output = match args.format {
-        Format::Human => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => {
-                    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
-                }
-            };
-            let width = terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0));
-            report::human::render(&outcome, &report::human::Style { color, width })
-        }
-        Format::Concise => report::concise::render(&outcome),
-        Format::Json => report::json::render(&outcome),
+    // A file gets no colour unless asked for, and a fixed width.
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && to_terminal,
     };
-    print(&output);
-    if args.format == Format::Concise {
-        // Kept off stdout so that every stdout line is a finding.
+    let width = match args.output {
+        Some(_) => 100,
+        None => terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0)),
+    };
+    let output = report::render(&outcome, args.format, &report::human::Style { color, width });
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, output) {
+                eprintln!("error: cannot write the report to {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+        None => print(&output),
+    }
+    if matches!(args.format, Format::Concise | Format::Github) || args.output.is_some() {
+        // Kept off stdout so that every stdout line is a finding (or the report is the file).
         eprintln!("{}", report::Summary::of(&outcome));
     }
     let threshold = match args.fail_on {

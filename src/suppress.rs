@@ -46,8 +46,8 @@ impl std::fmt::Display for Date {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Scope {
-    App(String),
-    Path(glob::Pattern),
+    /// An `[[ignore]]` entry: the app, the files, or both must match.
+    Entry { app: Option<String>, path: Option<glob::Pattern> },
     /// An element (and its children) that an inline comment precedes.
     Region(Location),
 }
@@ -70,13 +70,15 @@ impl Suppression {
         }
         let at = finding.primary.loc;
         match &self.scope {
-            Scope::App(name) => finding.app.as_ref().is_some_and(|a| &a.name == name),
-            Scope::Path(pattern) => {
-                let path = sources.path(at.file);
-                let cwd = std::env::current_dir().unwrap_or_default();
-                let absolute = cwd.join(path);
-                let relative = base.and_then(|b| absolute.strip_prefix(b).ok()).unwrap_or(path);
-                pattern.matches_path(relative)
+            Scope::Entry { app, path } => {
+                let app_matches = app.as_ref().is_none_or(|name| finding.app.as_ref().is_some_and(|a| &a.name == name));
+                let path_matches = path.as_ref().is_none_or(|pattern| {
+                    let path = sources.path(at.file);
+                    let absolute = std::env::current_dir().unwrap_or_default().join(path);
+                    let relative = base.and_then(|b| absolute.strip_prefix(b).ok()).unwrap_or(path);
+                    pattern.matches_path(relative)
+                });
+                app_matches && path_matches
             }
             Scope::Region(region) => {
                 region.file == at.file && region.span.start <= at.span.start && at.span.end <= region.span.end
@@ -92,11 +94,10 @@ pub fn from_config(config: &Loaded, config_file: FileId) -> Vec<Suppression> {
         .ignore
         .iter()
         .map(|entry| {
-            let scope = match (&entry.app, &entry.path) {
-                (Some(app), _) => Scope::App(app.get_ref().clone()),
+            let scope = Scope::Entry {
+                app: entry.app.as_ref().map(|a| a.get_ref().clone()),
                 // Validated when the config was loaded.
-                (None, Some(path)) => Scope::Path(glob::Pattern::new(path.get_ref()).unwrap_or_default()),
-                (None, None) => Scope::App(String::new()),
+                path: entry.path.as_ref().map(|p| glob::Pattern::new(p.get_ref()).unwrap_or_default()),
             };
             let span = entry.rule.span();
             Suppression {
@@ -202,18 +203,26 @@ pub fn apply(
                 "expired",
             )
             .help("fix what it covers, or move `expires` to a later date if the risk is still accepted"),
-            None if !used => Finding::new(
-                "unused-suppression",
-                Severity::Warning,
-                format!("this suppression of `{}` matches no finding", s.rules.join("`, `")),
-                s.loc,
-                "matches nothing",
-            )
-            .help(if s.inline {
-                "remove the comment; an inline suppression covers the element right after it and its children"
-            } else {
-                "remove the entry, or correct its `app` or `path`"
-            }),
+            None if !used => {
+                let ids: Vec<&str> = crate::rules::RULES.iter().map(|r| r.id).collect();
+                let unknown = s.rules.iter().find(|r| crate::rules::find(r).is_none());
+                let message = match unknown {
+                    Some(rule) => format!(
+                        "this suppression names an unknown rule `{rule}`{}",
+                        crate::model::literals::did_you_mean(rule, &ids)
+                            .map(|s| format!("; did you mean `{s}`?"))
+                            .unwrap_or_default()
+                    ),
+                    None => format!("this suppression of `{}` matches no finding", s.rules.join("`, `")),
+                };
+                Finding::new("unused-suppression", Severity::Warning, message, s.loc, "matches nothing").help(
+                    if s.inline {
+                        "remove the comment; an inline suppression covers the element right after it and its children"
+                    } else {
+                        "remove the entry, or correct its `app` or `path`"
+                    },
+                )
+            }
             None => continue,
         };
         reported.push(finding);

@@ -152,8 +152,10 @@ fn json_report_is_versioned_and_complete() {
     assert_eq!(first["app"]["name"], "Data_Warehouse_Loader");
     assert_eq!(first["app"]["purpose"], "offline");
     assert_eq!(first["app"]["type"], "ConnectedApp");
-    assert_eq!(report["summary"]["apps"]["integration"], 1);
-    assert_eq!(report["summary"]["files"], 13);
+    assert_eq!(report["summary"]["apps"]["integration"], 4);
+    assert_eq!(report["summary"]["apps"]["interactive"], 2);
+    // 16 metadata files; the Apex class and the object are never read.
+    assert_eq!(report["summary"]["files"], 16);
 }
 
 #[test]

@@ -143,7 +143,11 @@ fn declared_purpose_overrides_detection() {
     assert_eq!(found(&p.json(&["--rule", "enforced-ip-restrictions=off"])).len(), 1);
     p.config("[apps.Batch]\npurpose = \"integration\"\n\n[apps.Portal]\npurpose = \"interactive\"\n");
     let report = p.json(&["--rule", "enforced-ip-restrictions=off"]);
-    assert_eq!(found(&report), vec![t("short-session-timeout", "Batch", "warning")]);
+    // Declared an integration, it is judged as one: short sessions, and no way to renew.
+    assert_eq!(
+        found(&report),
+        vec![t("no-unattended-renewal", "Batch", "warning"), t("short-session-timeout", "Batch", "warning")]
+    );
     let evidence = &report["findings"][0]["app"]["evidence"][0];
     assert_eq!(evidence["label"], "declared in config");
     assert_eq!(evidence["path"], "forcelint.toml");
@@ -392,4 +396,127 @@ fn init_writes_a_starter_config_once() {
     again.current_dir(p.path()).arg("init").assert().code(2).stderr(predicate::str::contains("--force"));
     let mut forced = Command::cargo_bin("forcelint").unwrap();
     forced.current_dir(p.path()).args(["init", "--force"]).assert().code(0);
+}
+
+#[test]
+fn declared_workers_decide_the_rotation_severity() {
+    let p = Project::new();
+    let rotation = ZERO.replace("zero", "infinite");
+    p.file(
+        &format!("{APPS}/Sync.connectedApp-meta.xml"),
+        &format!(
+            "<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Sync</label>\n    <oauthConfig>\n        <callbackUrl>https://example.org/cb</callbackUrl>\n        <isRefreshTokenRotationEnabled>true</isRefreshTokenRotationEnabled>\n        <scopes>RefreshToken</scopes>\n    </oauthConfig>\n{rotation}</ConnectedApp>\n"
+        ),
+    );
+    assert_eq!(found(&p.json(&[])), vec![t("refresh-token-rotation", "Sync", "warning")]);
+    p.config("[apps.Sync]\nworkers = 1\n");
+    assert_eq!(found(&p.json(&[])), vec![t("refresh-token-rotation", "Sync", "info")]);
+    p.config("[apps.Sync]\nworkers = 3\n");
+    let report = p.json(&[]);
+    assert_eq!(found(&report), vec![t("refresh-token-rotation", "Sync", "warning")]);
+    assert!(report["findings"][0]["message"].as_str().unwrap().contains("3 workers are declared"));
+}
+
+#[test]
+fn an_inline_comment_before_the_root_covers_the_whole_file() {
+    let p = Project::new();
+    p.app("Sync", &["Api", "RefreshToken"], ZERO);
+    let path = p.path().join(format!("{APPS}/Sync.connectedApp-meta.xml"));
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "<ConnectedApp",
+        "<!-- forcelint: ignore[expiring-refresh-token, short-session-timeout] retired in Q3 -->\n<ConnectedApp",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let report = p.json(&[]);
+    assert_eq!(found(&report), vec![]);
+    assert_eq!(report["summary"]["suppressed"], 1);
+}
+
+#[test]
+fn a_relative_config_path_keeps_its_globs_working() {
+    let p = Project::new();
+    p.app("Sync", &["Api", "RefreshToken"], ZERO)
+        .file(
+            "force-app/main/default/legacy/connectedApps/Old.connectedApp-meta.xml",
+            "<ConnectedApp><broken></ConnectedApp>",
+        )
+        .file("strict.toml", "exclude = [\"force-app/**/legacy/**\"]\n");
+    assert_eq!(found(&p.json(&["--config", "strict.toml"])), vec![t("expiring-refresh-token", "Sync", "error")]);
+    assert_eq!(found(&p.json(&["--config", "./strict.toml"])), vec![t("expiring-refresh-token", "Sync", "error")]);
+}
+
+#[test]
+fn suppressed_findings_carry_the_configured_severity_and_owner() {
+    let p = Project::new();
+    p.app("Sync", &["Api", "RefreshToken"], ZERO).config(
+        "[rules.expiring-refresh-token]\nseverity = \"info\"\n\n[apps.Sync]\nowner = \"data@acme.example\"\n\n[[ignore]]\nrule = \"expiring-refresh-token\"\napp = \"Sync\"\nreason = \"r\"\n",
+    );
+    let report = p.json(&[]);
+    assert_eq!(report["suppressed"][0]["severity"], "info");
+    assert_eq!(report["suppressed"][0]["app"]["owner"], "data@acme.example");
+    let report = p.json(&["--no-ignore"]);
+    assert_eq!(report["findings"][0]["app"]["owner"], "data@acme.example");
+}
+
+#[test]
+fn an_entry_with_app_and_path_needs_both() {
+    let p = Project::new();
+    p.app("Sync", &["Api", "RefreshToken"], ZERO).config(
+        "[[ignore]]\nrule = \"expiring-refresh-token\"\napp = \"Sync\"\npath = \"elsewhere/**\"\nreason = \"r\"\n",
+    );
+    assert_eq!(
+        found(&p.json(&[])),
+        vec![t("expiring-refresh-token", "Sync", "error"), t("unused-suppression", "forcelint.toml", "warning")]
+    );
+    p.config(
+        "[[ignore]]\nrule = \"expiring-refresh-token\"\napp = \"Sync\"\npath = \"force-app/**\"\nreason = \"r\"\n",
+    );
+    assert_eq!(found(&p.json(&[])), vec![]);
+}
+
+#[test]
+fn an_inline_suppression_of_an_unknown_rule_says_so() {
+    let p = Project::new();
+    let policy = "    <!-- forcelint: ignore[expiring-refresh-tokens] typo -->\n    <oauthPolicy>\n        <ipRelaxation>BYPASS</ipRelaxation>\n        <refreshTokenPolicy>zero</refreshTokenPolicy>\n    </oauthPolicy>\n";
+    p.app("Sync", &["Api", "RefreshToken"], policy);
+    let report = p.json(&[]);
+    let unused = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "unused-suppression").unwrap();
+    assert_eq!(
+        unused["message"],
+        "this suppression names an unknown rule `expiring-refresh-tokens`; did you mean `expiring-refresh-token`?"
+    );
+}
+
+#[test]
+fn config_apps_that_match_nothing_get_a_note() {
+    let p = Project::new();
+    p.app("Sync", &["Api"], "").config("[apps.Synk]\npurpose = \"integration\"\n");
+    p.cmd()
+        .assert()
+        .stderr(predicate::str::contains("`[apps.Synk]` matches no app in the project; did you mean `Sync`?"));
+}
+
+#[test]
+fn config_profile_gives_the_session_timeout_too() {
+    let p = Project::new();
+    p.app("Sync", &["Api", "RefreshToken"], "    <oauthPolicy>\n        <ipRelaxation>BYPASS</ipRelaxation>\n        <refreshTokenPolicy>infinite</refreshTokenPolicy>\n    </oauthPolicy>\n")
+        .file(
+            "force-app/main/default/profileSessionSettings/p1.profileSessionSetting-meta.xml",
+            "<ProfileSessionSetting xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <profile>integration</profile>\n    <sessionTimeout>30</sessionTimeout>\n</ProfileSessionSetting>\n",
+        );
+    assert_eq!(found(&p.json(&[])), vec![]);
+    p.config("[apps.Sync]\nprofile = \"Integration\"\n");
+    let report = p.json(&[]);
+    assert_eq!(found(&report), vec![t("short-session-timeout", "Sync", "warning")]);
+    assert_eq!(report["findings"][0]["related"][0]["label"], "session timeout of profile `Integration`: 30 minutes");
+}
+
+#[test]
+fn init_force_replaces_a_broken_config() {
+    let p = Project::new();
+    p.app("Sync", &["Api"], "").config("this is not toml = = =\n");
+    let mut cmd = Command::cargo_bin("forcelint").unwrap();
+    cmd.current_dir(p.path()).args(["init", "--force"]).assert().code(0);
+    assert!(std::fs::read_to_string(p.path().join("forcelint.toml")).unwrap().contains("[apps.Sync]"));
 }

@@ -419,6 +419,41 @@ fn enforced_ip_restrictions() {
 }
 
 #[test]
+fn missing_run_as_user() {
+    check_rule("missing-run-as-user");
+}
+
+#[test]
+fn no_unattended_renewal() {
+    check_rule("no-unattended-renewal");
+}
+
+#[test]
+fn high_assurance_blocks_jwt() {
+    check_rule("high-assurance-blocks-jwt");
+}
+
+#[test]
+fn sessions_locked_to_ip() {
+    check_rule("sessions-locked-to-ip");
+}
+
+#[test]
+fn ip_ranges_enforced_every_request() {
+    check_rule("ip-ranges-enforced-every-request");
+}
+
+#[test]
+fn integration_login_hours() {
+    check_rule("integration-login-hours");
+}
+
+#[test]
+fn refresh_token_rotation() {
+    check_rule("refresh-token-rotation");
+}
+
+#[test]
 fn invalid_policy_value() {
     check_rule("invalid-policy-value");
 }
@@ -433,10 +468,17 @@ fn parse_error() {
 /// engine from the other rules' findings and cannot run in isolation.)
 #[test]
 fn every_rule_has_fixtures() {
-    const TESTED: [&str; 5] = [
+    const TESTED: [&str; 12] = [
         "expiring-refresh-token",
         "short-session-timeout",
         "enforced-ip-restrictions",
+        "missing-run-as-user",
+        "no-unattended-renewal",
+        "high-assurance-blocks-jwt",
+        "sessions-locked-to-ip",
+        "ip-ranges-enforced-every-request",
+        "integration-login-hours",
+        "refresh-token-rotation",
         "invalid-policy-value",
         "parse-error",
     ];

@@ -157,3 +157,11 @@ fn starter_config_parses_and_lists_every_rule() {
         assert!(text.contains(&format!("[rules.{}]", rule.id)), "{}", rule.id);
     }
 }
+
+#[test]
+fn workers_must_be_positive() {
+    let (message, _, at) = error("[apps.Sync]\nworkers = 0\n");
+    assert_eq!(message, "`workers` must be at least 1");
+    assert_eq!(at, "0");
+    assert!(parse_str("[apps.Sync]\nworkers = 2\n").is_ok());
+}

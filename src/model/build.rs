@@ -2,7 +2,7 @@
 
 use super::literals::{self, EcaRefreshType, Rejection};
 use super::{
-    App, AppKind, IpRange, LoginHours, MetadataKind, OAuth, OrgSettings, ParseFailure, Period, Problem, Profile,
+    App, AppKind, IpRange, LoginHours, SessionLevel, MetadataKind, OAuth, OrgSettings, ParseFailure, Period, Problem, Profile,
     ProfileSessionSetting, RefreshTokenPolicy, Setting, Value,
 };
 use crate::source::{FileId, Location};
@@ -37,6 +37,7 @@ pub struct EcaPart {
     pub refresh_token: Setting<RefreshTokenPolicy>,
     pub refresh_token_details: Vec<Location>,
     pub session_timeout: Setting<u32>,
+    pub session_level: SessionLevel,
     pub profiles: Vec<Value<String>>,
     pub permission_sets: Vec<Value<String>>,
 }
@@ -215,12 +216,19 @@ impl Cx<'_> {
             }
             None => (Setting::Absent, Setting::Absent),
         };
-        let session_timeout = match root.child("sessionPolicy") {
+        let (session_timeout, session_level) = match root.child("sessionPolicy") {
             Some(s) => {
                 self.unknown_children(s, &SESSION_POLICY_ELEMENTS, "sessionPolicy", true);
-                self.setting(s, "sessionTimeout", literals::minutes)
+                (
+                    self.setting(s, "sessionTimeout", literals::minutes),
+                    SessionLevel {
+                        // The connected-app literal is unverified: read as written, not refused.
+                        level: self.setting(s, "sessionLevel", |raw| Ok(raw.to_string())),
+                        action: self.setting(s, "policyAction", literals::policy_action),
+                    },
+                )
             }
-            None => Setting::Absent,
+            None => (Setting::Absent, SessionLevel::default()),
         };
         let oauth = root.child("oauthConfig").map(|cfg| OAuth {
             config: self.loc(cfg.name_span),
@@ -254,6 +262,7 @@ impl Cx<'_> {
             files: vec![self.file],
             oauth,
             session_timeout,
+            session_level,
             profiles: self.strings(root, "profileName"),
             permission_sets: self.strings(root, "permissionSetName"),
             interactive_features,
@@ -278,6 +287,7 @@ impl Cx<'_> {
             refresh_token: Setting::Absent,
             refresh_token_details: Vec::new(),
             session_timeout: Setting::Absent,
+            session_level: SessionLevel::default(),
             profiles: Vec::new(),
             permission_sets: Vec::new(),
         };
@@ -325,6 +335,10 @@ impl Cx<'_> {
         }
         part.ip_relaxation = self.setting(root, "ipRelaxationPolicyType", literals::eca_ip_relaxation);
         part.session_timeout = self.setting(root, "sessionTimeoutInMinutes", literals::minutes);
+        part.session_level = SessionLevel {
+            level: self.setting(root, "requiredSessionLevel", literals::session_level),
+            action: self.setting(root, "policyAction", literals::policy_action),
+        };
         part.client_credentials = self.flag(root, "isClientCredentialsFlowEnabled");
         part.run_as_user = self.string(root, "clientCredentialsFlowUser");
         part.profiles = self.comma_separated(root, "commaSeparatedProfile");
@@ -424,12 +438,22 @@ impl Cx<'_> {
 
     fn profile(&mut self, root: &Element, full_name: &str) -> Profile {
         let login_hours = root.child("loginHours").map(|h| {
-            let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+            const DAYS: [(&str, &str, &str); 7] = [
+                ("monday", "mondayStart", "mondayEnd"),
+                ("tuesday", "tuesdayStart", "tuesdayEnd"),
+                ("wednesday", "wednesdayStart", "wednesdayEnd"),
+                ("thursday", "thursdayStart", "thursdayEnd"),
+                ("friday", "fridayStart", "fridayEnd"),
+                ("saturday", "saturdayStart", "saturdayEnd"),
+                ("sunday", "sundayStart", "sundayEnd"),
+            ];
+            let days = DAYS
                 .into_iter()
-                .filter_map(|day| {
-                    let start = h.child(&format!("{day}Start"))?.text()?.value.parse().ok()?;
-                    let end = h.child(&format!("{day}End"))?.text()?.value.parse().ok()?;
-                    Some((day.to_string(), start, end))
+                .filter_map(|(day, start, end)| {
+                    // Both are read (and checked) even when one is missing or wrong.
+                    let start = self.setting(h, start, literals::login_hour);
+                    let end = self.setting(h, end, literals::login_hour);
+                    Some((day, start.as_set()?.value, end.as_set()?.value))
                 })
                 .collect();
             LoginHours { loc: self.loc(h.name_span), days }

@@ -253,6 +253,33 @@ pub fn boolean(raw: &str) -> Result<bool, Rejection> {
     }
 }
 
+pub const POLICY_ACTIONS: [&str; 2] = ["Block", "RaiseSessionLevel"];
+
+/// `policyAction` (enum `PolicyAction`).
+pub fn policy_action(raw: &str) -> Result<String, Rejection> {
+    if POLICY_ACTIONS.contains(&raw) {
+        return Ok(raw.to_string());
+    }
+    let suggestion = POLICY_ACTIONS
+        .iter()
+        .find(|v| v.eq_ignore_ascii_case(raw) || v.eq_ignore_ascii_case(&raw.replace('_', "")))
+        .map(|v| v.to_string())
+        .or_else(|| did_you_mean(raw, &POLICY_ACTIONS));
+    Err(reject(format!("one of {}", list(&POLICY_ACTIONS)), suggestion))
+}
+
+/// Profile `loginHours` values: minutes after midnight, whole hours, 0 to 1440.
+pub fn login_hour(raw: &str) -> Result<u32, Rejection> {
+    match raw.parse::<u32>() {
+        Ok(m) if m <= 1440 && m % 60 == 0 => Ok(m),
+        Ok(m) if m <= 1440 => Err(reject(
+            "minutes after midnight in whole hours (0, 60, ..., 1440)",
+            Some(((m + 30) / 60 * 60).to_string()),
+        )),
+        _ => Err(reject("minutes after midnight in whole hours (0, 60, ..., 1440)", None)),
+    }
+}
+
 pub const SESSION_LEVELS: [&str; 3] = ["LOW", "STANDARD", "HIGH_ASSURANCE"];
 
 pub fn session_level(raw: &str) -> Result<String, Rejection> {

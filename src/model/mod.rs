@@ -171,12 +171,31 @@ pub struct App {
     pub files: Vec<FileId>,
     pub oauth: Option<OAuth>,
     pub session_timeout: Setting<u32>,
+    /// The app's own session security requirement (High Assurance).
+    pub session_level: SessionLevel,
     pub profiles: Vec<Value<String>>,
     pub permission_sets: Vec<Value<String>>,
     /// SAML, canvas or mobile configuration: signs of an app people use.
     pub interactive_features: Vec<Value<()>>,
     /// Facts worth stating about how the app was assembled (e.g. a missing ECA file).
     pub notes: Vec<String>,
+}
+
+/// What an app's session policy says about High Assurance sessions.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SessionLevel {
+    /// Connected app `sessionLevel`, ECA `requiredSessionLevel`.
+    pub level: Setting<String>,
+    /// `policyAction`: `Block` or `RaiseSessionLevel`.
+    pub action: Setting<String>,
+}
+
+impl SessionLevel {
+    /// The value that requires High Assurance, if any. The connected-app literal is
+    /// unverified, so it is compared case-insensitively.
+    pub fn high_assurance(&self) -> Option<&Value<String>> {
+        self.level.as_set().filter(|v| v.value.eq_ignore_ascii_case("HIGH_ASSURANCE"))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -200,8 +219,8 @@ pub struct OrgSettings {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoginHours {
     pub loc: Location,
-    /// (day, start minute, end minute) for each day that has both values.
-    pub days: Vec<(String, u32, u32)>,
+    /// (day, start minute, end minute) for each day that has both values, Monday first.
+    pub days: Vec<(&'static str, u32, u32)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

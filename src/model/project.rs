@@ -138,18 +138,24 @@ impl Project {
     /// The session timeout an app's tokens live with: the app's own, else the shortest
     /// of its assigned profiles' session settings, else the org's, else the default.
     pub fn effective_session_timeout(&self, app: &App) -> EffectiveTimeout {
+        let profiles: Vec<&str> = app.profiles.iter().map(|p| p.value.as_str()).collect();
+        self.effective_session_timeout_with(app, &profiles)
+    }
+
+    /// As `effective_session_timeout`, with the integration user's possible profiles given
+    /// (config can name one the metadata does not).
+    pub fn effective_session_timeout_with(&self, app: &App, profiles: &[&str]) -> EffectiveTimeout {
         if let Setting::Set(v) = &app.session_timeout {
             return EffectiveTimeout { minutes: v.value, source: TimeoutSource::App(v.loc) };
         }
-        let from_profiles = app
-            .profiles
+        let from_profiles = profiles
             .iter()
-            .filter_map(|p| {
-                let setting = self.session_setting(&p.value)?;
+            .filter_map(|name| {
+                let setting = self.session_setting(name)?;
                 let v = setting.session_timeout.as_set()?;
                 Some(EffectiveTimeout {
                     minutes: v.value,
-                    source: TimeoutSource::Profile { profile: p.value.clone(), loc: v.loc },
+                    source: TimeoutSource::Profile { profile: name.to_string(), loc: v.loc },
                 })
             })
             .min_by_key(|t| t.minutes);
@@ -219,6 +225,7 @@ fn assemble_eca(name: String, parts: Vec<EcaPart>) -> App {
         files,
         oauth,
         session_timeout: policies.map(|p| p.session_timeout.clone()).unwrap_or_default(),
+        session_level: policies.map(|p| p.session_level.clone()).unwrap_or_default(),
         profiles: policies.map(|p| p.profiles.clone()).unwrap_or_default(),
         permission_sets: policies.map(|p| p.permission_sets.clone()).unwrap_or_default(),
         interactive_features: Vec::new(),

@@ -25,7 +25,27 @@ pub fn render(outcome: &Outcome, style: &Style) -> String {
         let _ = handler.render_report(&mut out, &diagnostic);
         out.push('\n');
     }
+    if let Some((rev, changes)) = &outcome.drift {
+        out.push_str(&drift_text(outcome, rev, changes));
+    }
     out.push_str(&Summary::of(outcome).to_string());
+    out.push('\n');
+    out
+}
+
+/// "policy drift since main:" and a line per changed value, with where it is now.
+fn drift_text(outcome: &Outcome, rev: &str, changes: &[crate::drift::Drift]) -> String {
+    let mut out = format!("policy drift since {rev}:");
+    if changes.is_empty() {
+        out.push_str(" none\n\n");
+        return out;
+    }
+    out.push('\n');
+    for change in changes {
+        let file = outcome.project.sources.get(change.loc.file);
+        let at = file.line_col(change.loc.span.start);
+        out.push_str(&format!("  {change}  ({}:{})\n", file.path.display(), at.line));
+    }
     out.push('\n');
     out
 }
@@ -82,6 +102,9 @@ impl Rendered {
                 reasons.join("; ")
             )];
             notes.extend(app.notes.iter().map(|n| format!("note: {n}")));
+            if let Some(owner) = &app.owner {
+                notes.push(format!("note: owner: {owner}"));
+            }
             let notes = notes.join("\n");
             help = Some(match help {
                 Some(h) => format!("{h}\n{notes}"),

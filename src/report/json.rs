@@ -13,6 +13,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 #[derive(Serialize)]
 struct Report<'a> {
+    /// With `--changed-since`: how watched policy values moved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    drift: Option<JsonDrift<'a>>,
     version: u32,
     tool: Tool,
     findings: Vec<JsonFinding<'a>>,
@@ -20,6 +23,21 @@ struct Report<'a> {
     suppressed: Vec<JsonSuppressed<'a>>,
     summary: JsonSummary,
     notes: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonDrift<'a> {
+    since: &'a str,
+    changes: Vec<JsonChange<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonChange<'a> {
+    subject: &'a str,
+    element: &'a str,
+    before: Option<&'a str>,
+    after: Option<&'a str>,
+    location: JsonLocation<'a>,
 }
 
 #[derive(Serialize)]
@@ -62,6 +80,7 @@ struct JsonApp<'a> {
     purpose: &'static str,
     evidence: Vec<JsonLocation<'a>>,
     notes: &'a [String],
+    owner: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -122,6 +141,7 @@ fn finding<'a>(sources: &Sources, f: &'a Finding) -> JsonFinding<'a> {
             purpose: a.purpose.name(),
             evidence: a.evidence.iter().map(|l| location(sources, l)).collect(),
             notes: &a.notes,
+            owner: a.owner.as_deref(),
         }),
     }
 }
@@ -131,6 +151,12 @@ pub fn render(outcome: &Outcome) -> String {
     let summary = Summary::of(outcome);
     let labels: Vec<Label> =
         outcome.suppressed.iter().map(|(_, s)| Label { loc: s.loc, text: "suppressed here".into() }).collect();
+    let drift_labels: Vec<Label> = outcome
+        .drift
+        .iter()
+        .flat_map(|(_, changes)| changes)
+        .map(|c| Label { loc: c.loc, text: "now".into() })
+        .collect();
     let report = Report {
         version: SCHEMA_VERSION,
         tool: Tool { name: "forcelint", version: env!("CARGO_PKG_VERSION") },
@@ -158,6 +184,20 @@ pub fn render(outcome: &Outcome) -> String {
             apps: summary.apps.iter().map(|(p, n)| (p.name(), *n)).collect(),
         },
         notes: &outcome.notes,
+        drift: outcome.drift.as_ref().map(|(since, changes)| JsonDrift {
+            since,
+            changes: changes
+                .iter()
+                .zip(&drift_labels)
+                .map(|(c, label)| JsonChange {
+                    subject: &c.subject,
+                    element: &c.element,
+                    before: c.before.as_deref(),
+                    after: c.after.as_deref(),
+                    location: location(sources, label),
+                })
+                .collect(),
+        }),
     };
     let mut out = serde_json::to_string_pretty(&report).expect("plain data serializes");
     out.push('\n');

@@ -1,20 +1,70 @@
-//! Output formats. Each renders from `Finding`; only `human` knows miette.
+//! Output formats. Each renders from `Outcome` and `Finding`, never from another format's
+//! text; only `human` knows miette. The helpers here are what several formats share.
 
 pub mod concise;
+pub mod github;
+pub mod gitlab;
+pub mod html;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
+mod snippet;
 
 use std::collections::BTreeMap;
 
 use crate::engine::Outcome;
-use crate::finding::Severity;
-use crate::model::Purpose;
+use crate::finding::{AppRef, Finding, Severity};
+use crate::model::{App, AppKind, Purpose};
+use crate::rules::Rule;
+use crate::source::{FileId, LineCol, Location, Sources};
+use crate::suppress::Suppression;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
+    /// Annotated snippets for people (the default).
     Human,
+    /// One line per finding: `path:line:col: severity[rule] message`.
     Concise,
+    /// forcelint's versioned JSON report (docs/json-format.md).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+    /// JUnit XML, one test suite per app.
+    Junit,
+    /// GitHub-flavoured Markdown, for a pull-request comment or a job summary.
+    Markdown,
+    /// One self-contained HTML page for reviewers.
+    Html,
+}
+
+/// Where the repository's files are published: the rule pages link here. Kept in one
+/// place so that a fork or a move changes one line.
+pub const REPOSITORY: &str = "https://github.com/forcelint/forcelint";
+
+/// The rule's page in the repository (`rules/<id>.md`).
+pub fn rule_url(id: &str) -> String {
+    format!("{REPOSITORY}/blob/main/rules/{id}.md")
+}
+
+/// Renders `outcome` in `format`. `style` is used by `human` only.
+pub fn render(outcome: &Outcome, format: Format, style: &human::Style) -> String {
+    match format {
+        Format::Human => human::render(outcome, style),
+        Format::Concise => concise::render(outcome),
+        Format::Json => json::render(outcome),
+        Format::Sarif => sarif::render(outcome),
+        Format::Github => github::render(outcome),
+        Format::Gitlab => gitlab::render(outcome),
+        Format::Junit => junit::render(outcome),
+        Format::Markdown => markdown::render(outcome),
+        Format::Html => html::render(outcome),
+    }
 }
 
 /// "15 minutes", "2 hours", "90 minutes".
@@ -85,4 +135,267 @@ impl std::fmt::Display for Summary {
         }
         Ok(())
     }
+}
+
+/// A source path as reports show it: forward slashes, without `./` segments. Relative
+/// paths are relative to the working directory.
+pub fn report_path(sources: &Sources, file: FileId) -> String {
+    let mut path = sources.path(file).to_string_lossy().replace('\\', "/");
+    while let Some(rest) = path.strip_prefix("./") {
+        path = rest.to_string();
+    }
+    while path.contains("/./") {
+        path = path.replace("/./", "/");
+    }
+    path
+}
+
+/// The file name alone, for short locations.
+pub fn file_name(sources: &Sources, file: FileId) -> String {
+    let path = sources.path(file);
+    path.file_name().map_or_else(|| path.to_string_lossy().into_owned(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Start and end (exclusive) of a location, 1-based.
+pub fn line_cols(sources: &Sources, loc: Location) -> (LineCol, LineCol) {
+    let file = sources.get(loc.file);
+    (file.line_col(loc.span.start), file.line_col(loc.span.end))
+}
+
+/// `path:line:col`.
+pub fn location_text(sources: &Sources, loc: Location) -> String {
+    let (start, _) = line_cols(sources, loc);
+    format!("{}:{}:{}", report_path(sources, loc.file), start.line, start.column)
+}
+
+/// `File.xml:line:col`.
+pub fn short_location(sources: &Sources, loc: Location) -> String {
+    let (start, _) = line_cols(sources, loc);
+    format!("{}:{}:{}", file_name(sources, loc.file), start.line, start.column)
+}
+
+/// "an" before a vowel.
+pub fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
+}
+
+/// "`App` is judged as an offline app: `RefreshToken` scope (App.connectedApp-meta.xml:12)"
+pub fn purpose_note(sources: &Sources, app: &AppRef) -> String {
+    let reasons: Vec<String> = app
+        .evidence
+        .iter()
+        .map(|e| {
+            let line = sources.get(e.loc.file).line_col(e.loc.span.start).line;
+            format!("{} ({}:{line})", e.text, file_name(sources, e.loc.file))
+        })
+        .collect();
+    let purpose = app.purpose.name();
+    let mut note = format!("`{}` is judged as {} {purpose} app", app.name, article(purpose));
+    if !reasons.is_empty() {
+        note.push_str(": ");
+        note.push_str(&reasons.join("; "));
+    }
+    note
+}
+
+/// The message, then `help: ...`, then `note: ...` lines (purpose, how the app was
+/// assembled): the whole finding as plain text.
+pub fn full_text(sources: &Sources, f: &Finding) -> String {
+    let mut text = f.message.clone();
+    if let Some(help) = &f.help {
+        text.push_str("\nhelp: ");
+        text.push_str(help);
+    }
+    if let Some(app) = &f.app {
+        text.push_str("\nnote: ");
+        text.push_str(&purpose_note(sources, app));
+        for note in &app.notes {
+            text.push_str("\nnote: ");
+            text.push_str(note);
+        }
+    }
+    text
+}
+
+/// A stable fingerprint for each finding, in order: the baseline fingerprint (no line
+/// numbers), with `:2`, `:3`... appended to repeats so that each is unique.
+pub fn fingerprints<'a>(outcome: &Outcome, findings: impl IntoIterator<Item = &'a Finding>) -> Vec<String> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    findings
+        .into_iter()
+        .map(|f| {
+            let fp = crate::baseline::entry(&outcome.project, f).fingerprint;
+            let n = seen.entry(fp.clone()).or_insert(0);
+            *n += 1;
+            if *n == 1 { fp } else { format!("{fp}:{n}") }
+        })
+        .collect()
+}
+
+/// The first paragraph of a rule page's "What it checks", on one line; else the summary.
+pub fn rule_description(rule: &Rule) -> String {
+    let Some(at) = rule.doc.find("\n## What it checks\n") else { return rule.summary.to_string() };
+    let body = &rule.doc[at + "\n## What it checks\n".len()..];
+    let paragraph: Vec<&str> =
+        body.lines().skip_while(|l| l.trim().is_empty()).take_while(|l| !l.trim().is_empty()).map(str::trim).collect();
+    if paragraph.is_empty() || paragraph[0].starts_with('#') {
+        return rule.summary.to_string();
+    }
+    let mut text = paragraph.join(" ");
+    // A paragraph that leads into a list ("The policy is read from:") ends before that.
+    if text.ends_with(':') {
+        match text.rfind(". ") {
+            Some(end) => text.truncate(end + 1),
+            None => return rule.summary.to_string(),
+        }
+    }
+    text
+}
+
+/// What a group of findings is about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Subject<'a> {
+    App {
+        name: &'a str,
+        kind: AppKind,
+        purpose: Purpose,
+        /// The project's app, when it has one of this name and kind.
+        app: Option<&'a App>,
+    },
+    /// Findings about no app (a parse error, an org setting): grouped by file.
+    File(FileId),
+}
+
+/// Findings (and suppressed findings) grouped by app, then by file for the rest.
+#[derive(Debug, Clone)]
+pub struct Group<'a> {
+    pub subject: Subject<'a>,
+    pub findings: Vec<&'a Finding>,
+    pub suppressed: Vec<&'a (Finding, Suppression)>,
+}
+
+impl Group<'_> {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == severity).count()
+    }
+
+    /// The app as the group's findings describe it (purpose evidence, notes).
+    pub fn app_ref(&self) -> Option<&AppRef> {
+        self.findings.iter().copied().chain(self.suppressed.iter().map(|(f, _)| f)).find_map(|f| f.app.as_ref())
+    }
+}
+
+/// Every app of the project in project order (with or without findings), then apps only
+/// findings know, then one group per file for findings without an app, in path order.
+pub fn groups(outcome: &Outcome) -> Vec<Group<'_>> {
+    let project = &outcome.project;
+    let mut groups: Vec<Group> = project
+        .classified_apps()
+        .map(|(app, class)| Group {
+            subject: Subject::App { name: &app.name, kind: app.kind, purpose: class.purpose, app: Some(app) },
+            findings: Vec::new(),
+            suppressed: Vec::new(),
+        })
+        .collect();
+    let mut files: Vec<Group> = Vec::new();
+    let all = outcome.findings.iter().map(|f| (f, None)).chain(outcome.suppressed.iter().map(|s| (&s.0, Some(s))));
+    for (finding, suppressed) in all {
+        let group = match &finding.app {
+            Some(a) => {
+                let found = groups.iter().position(
+                    |g| matches!(g.subject, Subject::App { name, kind, .. } if name == a.name && kind == a.kind),
+                );
+                match found {
+                    Some(i) => &mut groups[i],
+                    None => {
+                        groups.push(Group {
+                            subject: Subject::App { name: &a.name, kind: a.kind, purpose: a.purpose, app: None },
+                            findings: Vec::new(),
+                            suppressed: Vec::new(),
+                        });
+                        groups.last_mut().expect("just pushed")
+                    }
+                }
+            }
+            None => {
+                let file = finding.primary.loc.file;
+                match files.iter().position(|g| g.subject == Subject::File(file)) {
+                    Some(i) => &mut files[i],
+                    None => {
+                        files.push(Group {
+                            subject: Subject::File(file),
+                            findings: Vec::new(),
+                            suppressed: Vec::new(),
+                        });
+                        files.last_mut().expect("just pushed")
+                    }
+                }
+            }
+        };
+        match suppressed {
+            Some(s) => group.suppressed.push(s),
+            None => group.findings.push(finding),
+        }
+    }
+    files.sort_by_key(|g| match g.subject {
+        Subject::File(id) => report_path(&project.sources, id),
+        Subject::App { .. } => String::new(),
+    });
+    groups.extend(files);
+    groups
+}
+
+/// The metadata type of an app, as Salesforce names it.
+pub fn metadata_type(kind: AppKind) -> &'static str {
+    match kind {
+        AppKind::ConnectedApp => "ConnectedApp",
+        AppKind::ExternalClientApp => "ExternalClientApplication",
+    }
+}
+
+/// Text for XML or HTML (element content or a quoted attribute): `&`, `<`, `>`, `"` and
+/// `'` escaped, and characters XML 1.0 does not allow replaced by U+FFFD.
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A piece of message text: messages mark code (element names, values) with backticks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span<'a> {
+    Text(&'a str),
+    Code(&'a str),
+    /// A backtick without a partner.
+    Tick,
+}
+
+/// Splits text at its backtick pairs; a last, unpaired backtick is a `Tick`.
+pub fn code_spans(text: &str) -> Vec<Span<'_>> {
+    let parts: Vec<&str> = text.split('`').collect();
+    let unpaired = parts.len().is_multiple_of(2);
+    let mut out = Vec::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 0 {
+            out.push(Span::Text(part));
+        } else if unpaired && i == parts.len() - 1 {
+            out.push(Span::Tick);
+            out.push(Span::Text(part));
+        } else {
+            out.push(Span::Code(part));
+        }
+    }
+    out.retain(|s| *s != Span::Text(""));
+    out
 }

@@ -1,4 +1,4 @@
-use super::{Options, app_name};
+use super::{Options, app_name, assigned_profiles};
 use crate::finding::{Finding, Severity};
 use crate::ip::IpNet;
 use crate::model::{AppKind, IpRange, IpRelaxation, Profile, Project, Setting};
@@ -20,10 +20,8 @@ pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
 
         // IP restrictions only exist where the user's profile has login IP ranges. The
         // config may name the integration user's profile; else the app's assigned ones.
-        let assigned: Vec<Option<&Profile>> = match options.profiles.get(&app.name) {
-            Some(name) => vec![project.profile(name)],
-            None => app.profiles.iter().map(|p| project.profile(&p.value)).collect(),
-        };
+        let assigned: Vec<Option<&Profile>> =
+            assigned_profiles(project, options, app).into_iter().map(|a| a.profile).collect();
         let restricting: Vec<&Profile> =
             assigned.iter().flatten().copied().filter(|p| !p.login_ip_ranges.is_empty()).collect();
         let all_unrestricted =
@@ -104,7 +102,7 @@ pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
         let loc = relaxation.map_or(oauth.policy, |v| v.loc);
         if !egress.is_empty() && !restricting.is_empty() {
             // Known egress IPs: check them against the ranges instead of warning.
-            if let Some(finding) = uncovered_egress(&name, egress, &restricting, loc) {
+            if let Some(finding) = uncovered_egress(&name, egress, &restricting, loc, &label, jwt) {
                 findings.push(finding.about(app, class));
             }
             continue;
@@ -131,7 +129,14 @@ pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
                 "set `<ipRelaxationPolicyType>Bypass</ipRelaxationPolicyType>` in the app's `.ecaOauthPlcy` file (Setup: External Client App Manager → the app → Policies → Edit → IP Relaxation)"
             }
         };
-        let declare = "list those IPs as `egress-ips` in forcelint.toml so forcelint can check them";
+        let declare = if egress.is_empty() {
+            "list those IPs as `egress-ips` in forcelint.toml so forcelint can check them".to_string()
+        } else {
+            format!(
+                "name the integration user's profile under `[apps.{}]` (`profile = \"...\"`) in forcelint.toml so forcelint can check the egress IPs against it",
+                app.name
+            )
+        };
         let help = if jwt {
             format!(
                 "JWT bearer logins always enforce IP restrictions, whatever the app's IP relaxation says: add the integration server's egress IPs to the login IP ranges of the integration user's profile, and {declare}"
@@ -163,7 +168,14 @@ fn nets(ranges: &[IpRange]) -> Vec<IpNet> {
 }
 
 /// An error for the first profile that does not cover every egress IP, naming the IPs.
-fn uncovered_egress(name: &str, egress: &[IpNet], profiles: &[&Profile], loc: Location) -> Option<Finding> {
+fn uncovered_egress(
+    name: &str,
+    egress: &[IpNet],
+    profiles: &[&Profile],
+    loc: Location,
+    label: &str,
+    jwt: bool,
+) -> Option<Finding> {
     for profile in profiles {
         let ranges = nets(&profile.login_ip_ranges);
         let outside: Vec<String> =
@@ -180,11 +192,12 @@ fn uncovered_egress(name: &str, egress: &[IpNet], profiles: &[&Profile], loc: Lo
                 profile.name
             ),
             loc,
-            "IP restrictions enforced",
+            label,
         )
         .help(format!(
-            "add {ips} to the login IP ranges of profile `{}` (Setup: Profiles → the profile → Login IP Ranges), or relax IP restrictions for the app if it does not use JWT bearer",
-            profile.name
+            "add {ips} to the login IP ranges of profile `{}` (Setup: Profiles → the profile → Login IP Ranges){}",
+            profile.name,
+            if jwt { "; JWT bearer logins are checked whatever the app's IP relaxation says" } else { ", or relax IP restrictions for the app" }
         ));
         for range in &profile.login_ip_ranges {
             finding = finding.related(range.loc, format!("allowed: {}", describe(range)));

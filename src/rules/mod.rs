@@ -8,12 +8,20 @@ use std::collections::BTreeMap;
 
 use crate::config::{Loaded, RuleConfig};
 use crate::ip::IpNet;
-use crate::model::Project;
+use crate::model::{App, Profile, Project};
+use crate::source::Location;
 
 mod enforced_ip_restrictions;
 mod expiring_refresh_token;
+mod high_assurance_blocks_jwt;
+mod integration_login_hours;
 mod invalid_policy_value;
+mod ip_ranges_enforced_every_request;
+mod missing_run_as_user;
+mod no_unattended_renewal;
 mod parse_error;
+mod refresh_token_rotation;
+mod sessions_locked_to_ip;
 mod short_session_timeout;
 
 /// What rules know beyond the metadata: options and facts from the config.
@@ -28,6 +36,8 @@ pub struct Options {
     pub default_egress: Vec<IpNet>,
     /// The integration user's profile, per app, when the config names it.
     pub profiles: BTreeMap<String, String>,
+    /// How many workers share an app's refresh token, per app, when the config says.
+    pub workers: BTreeMap<String, u32>,
 }
 
 impl Default for Options {
@@ -38,6 +48,7 @@ impl Default for Options {
             egress: BTreeMap::new(),
             default_egress: Vec::new(),
             profiles: BTreeMap::new(),
+            workers: BTreeMap::new(),
         }
     }
 }
@@ -59,6 +70,12 @@ impl Options {
                 .apps
                 .iter()
                 .filter_map(|(name, app)| Some((name.get_ref().clone(), app.profile.as_ref()?.get_ref().clone())))
+                .collect(),
+            workers: config
+                .config
+                .apps
+                .iter()
+                .filter_map(|(name, app)| Some((name.get_ref().clone(), *app.workers.as_ref()?.get_ref())))
                 .collect(),
         }
     }
@@ -111,6 +128,48 @@ pub static RULES: &[Rule] = &[
         "IP restrictions are enforced for an unattended app whose servers may not be in the allowed ranges"
     ),
     rule!(
+        missing_run_as_user,
+        "missing-run-as-user",
+        Error,
+        "The client-credentials flow is enabled without a run-as user, so it cannot issue tokens"
+    ),
+    rule!(
+        no_unattended_renewal,
+        "no-unattended-renewal",
+        Warning,
+        "An integration can neither refresh its token nor re-authenticate by itself"
+    ),
+    rule!(
+        high_assurance_blocks_jwt,
+        "high-assurance-blocks-jwt",
+        Error,
+        "High Assurance sessions are required for an app that logs in with JWT bearer or client credentials"
+    ),
+    rule!(
+        sessions_locked_to_ip,
+        "sessions-locked-to-ip",
+        Warning,
+        "Sessions are locked to their login IP while unattended apps exist"
+    ),
+    rule!(
+        ip_ranges_enforced_every_request,
+        "ip-ranges-enforced-every-request",
+        Warning,
+        "Login IP ranges are enforced on every request, undoing apps' relaxed IP policies"
+    ),
+    rule!(
+        integration_login_hours,
+        "integration-login-hours",
+        Warning,
+        "A profile used by an unattended app has login hours"
+    ),
+    rule!(
+        refresh_token_rotation,
+        "refresh-token-rotation",
+        Warning,
+        "Refresh-token rotation is on for an unattended app whose workers may share a token"
+    ),
+    rule!(
         invalid_policy_value,
         "invalid-policy-value",
         Error,
@@ -129,6 +188,26 @@ pub static RULES: &[Rule] = &[
 
 pub fn find(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
+}
+
+/// A profile the integration user may have: named in config, else assigned to the app.
+struct AssignedProfile<'a> {
+    name: &'a str,
+    /// The assignment in the app's metadata (`profileName`, `commaSeparatedProfile`).
+    assignment: Option<Location>,
+    /// The profile's file, when it is in the repository.
+    profile: Option<&'a Profile>,
+}
+
+fn assigned_profiles<'a>(project: &'a Project, options: &'a Options, app: &'a App) -> Vec<AssignedProfile<'a>> {
+    match options.profiles.get(&app.name) {
+        Some(name) => vec![AssignedProfile { name, assignment: None, profile: project.profile(name) }],
+        None => app
+            .profiles
+            .iter()
+            .map(|p| AssignedProfile { name: &p.value, assignment: Some(p.loc), profile: project.profile(&p.value) })
+            .collect(),
+    }
 }
 
 /// Shared by the rules: "`DevOps`" for messages.

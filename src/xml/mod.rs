@@ -264,6 +264,11 @@ impl<'s> Parser<'s> {
         let source = self.source;
         let bom = self.bom;
         let body = &source[bom..];
+        // quick-xml skips a byte-order mark at the start of what it reads without counting
+        // it in its positions: a second mark would shift every span after it.
+        if bom > 0 && body.starts_with('\u{feff}') {
+            return Err(self.error("text before the root element: a second byte-order mark", self.point(bom)));
+        }
         if let Some((i, c)) = body.char_indices().find(|&(_, c)| !is_xml_char(c)) {
             let mut message = format!("character U+{:04X} is not allowed in XML", c as u32);
             if c == '\0' {

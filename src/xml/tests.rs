@@ -326,6 +326,19 @@ fn byte_order_mark_is_skipped_and_spans_index_the_original() {
 }
 
 #[test]
+fn a_second_byte_order_mark_is_text_before_the_root() {
+    // Found by fuzzing: quick-xml skipped the second mark without counting it, so spans
+    // were 3 bytes off and slicing the source panicked.
+    let src = "\u{feff}\u{feff}m <a>x</a>";
+    let e = error(src, 1, "second byte-order mark");
+    assert_eq!(e.span, Span::new(3, 6));
+    error("\u{feff}\u{feff}<a>x</a>", 1, "text before the root element");
+    // One mark elsewhere before the root is text too; after the root starts it is content.
+    error("\u{feff}\n\u{feff}<a>x</a>", 2, "text before the root element");
+    assert_eq!(text(&ok("\u{feff}<a>\u{feff}x</a>").root).0, "\u{feff}x");
+}
+
+#[test]
 fn crlf_line_ends_keep_exact_spans() {
     let src = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<a>\r\n    <b>\r\n        zero\r\n    </b>\r\n    <c>x\r\ny</c>\r\n    <d><![CDATA[\r\n p\r\nq\r]]></d>\r\n</a>\r\n";
     let doc = ok(src);

@@ -1,0 +1,188 @@
+//! Pull-request mode: which metadata files changed since a git revision, and how their
+//! policy values moved (`refreshTokenPolicy: infinite → zero`).
+//!
+//! Git runs locally as a subprocess; nothing is fetched.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde::Serialize;
+
+use crate::model::Project;
+use crate::source::{FileId, Location};
+use crate::xml::{self, Element, Span};
+
+/// Elements whose values decide whether an integration keeps working.
+const WATCHED: [&str; 24] = [
+    // Connected apps
+    "refreshTokenPolicy",
+    "ipRelaxation",
+    "sessionTimeout",
+    "sessionLevel",
+    "policyAction",
+    "isClientCredentialEnabled",
+    "oauthClientCredentialUser",
+    "isRefreshTokenRotationEnabled",
+    "scopes",
+    "certificate",
+    "profileName",
+    // External client apps
+    "refreshTokenPolicyType",
+    "refreshTokenValidityPeriod",
+    "refreshTokenValidityUnit",
+    "ipRelaxationPolicyType",
+    "sessionTimeoutInMinutes",
+    "requiredSessionLevel",
+    "isClientCredentialsFlowEnabled",
+    "clientCredentialsFlowUser",
+    "commaSeparatedOauthScopes",
+    "commaSeparatedProfile",
+    // Org and profiles
+    "lockSessionsToIp",
+    "enforceIpRangesEveryRequest",
+    "loginIpRanges",
+];
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Drift {
+    /// The app the file belongs to, or the file name for org settings and profiles.
+    pub subject: String,
+    /// Element path, e.g. `ConnectedApp/oauthPolicy/refreshTokenPolicy`.
+    pub element: String,
+    /// `None` when the element did not exist (or the file was new).
+    pub before: Option<String>,
+    pub after: Option<String>,
+    #[serde(skip)]
+    pub loc: Location,
+}
+
+/// The changed files (absolute paths) since `rev`, including uncommitted and untracked
+/// ones, in the git repository that holds `dir`.
+pub fn changed_files(dir: &Path, rev: &str) -> Result<(PathBuf, Vec<PathBuf>), String> {
+    let top = git(dir, &["rev-parse", "--show-toplevel"])?;
+    let top = PathBuf::from(top.trim_end_matches(['\n', '\r']));
+    git(dir, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
+        .map_err(|_| format!("`{rev}` is not a git revision here"))?;
+    let mut files: Vec<PathBuf> = Vec::new();
+    for args in [vec!["diff", "--name-only", "-z", "--no-renames", rev, "--"], vec!["ls-files", "--others", "--exclude-standard", "-z"]] {
+        let out = git(&top, &args)?;
+        files.extend(out.split('\0').filter(|p| !p.is_empty()).map(|p| top.join(p)));
+    }
+    files.sort();
+    files.dedup();
+    Ok((top, files))
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+    }
+    String::from_utf8(out.stdout).map_err(|_| "git printed something that is not UTF-8".to_string())
+}
+
+/// The watched values that differ between `rev` and now, for every changed file.
+pub fn drift(project: &Project, changed: &[PathBuf], top: &Path, rev: &str) -> Vec<Drift> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut out = Vec::new();
+    for i in 0..project.sources.len() {
+        let id = FileId(i as u32);
+        let Some(Some(now)) = project.documents.get(i) else { continue };
+        let absolute = cwd.join(project.sources.path(id));
+        if !changed.contains(&absolute) {
+            continue;
+        }
+        let Ok(relative) = absolute.strip_prefix(top) else { continue };
+        let spec = format!("{rev}:{}", relative.to_string_lossy().replace('\\', "/"));
+        let before_text = git(top, &["show", &spec]).ok();
+        let before_doc = before_text.as_deref().and_then(|t| xml::parse(t).ok());
+        let before = before_doc.as_ref().map(|d| watched(&d.root)).unwrap_or_default();
+        let after = watched(&now.root);
+        let subject = subject(project, id);
+        let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        for key in keys {
+            let (b, a) = (before.get(key), after.get(key));
+            if b.map(|v| &v.0) == a.map(|v| &v.0) {
+                continue;
+            }
+            let span = a.map_or(now.root.name_span, |v| v.1);
+            out.push(Drift {
+                subject: subject.clone(),
+                element: key.clone(),
+                before: b.map(|v| v.0.clone()),
+                after: a.map(|v| v.0.clone()),
+                loc: Location { file: id, span },
+            });
+        }
+    }
+    out
+}
+
+/// The app a file belongs to, else the file's name.
+fn subject(project: &Project, id: FileId) -> String {
+    project
+        .apps
+        .iter()
+        .find(|a| a.files.contains(&id))
+        .map(|a| a.name.clone())
+        .unwrap_or_else(|| project.sources.path(id).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+}
+
+/// Element path → (value, span of the first occurrence). Repeated elements (scopes,
+/// ranges) are joined in document order.
+fn watched(root: &Element) -> BTreeMap<String, (String, Span)> {
+    let mut out: BTreeMap<String, (String, Span)> = BTreeMap::new();
+    let mut stack: Vec<(String, &Element)> = vec![(root.name.clone(), root)];
+    while let Some((path, element)) = stack.pop() {
+        for child in element.elements() {
+            let child_path = format!("{path}/{}", child.name);
+            if WATCHED.contains(&child.name.as_str()) {
+                let value = value(child);
+                let span = child.text().map_or(child.name_span, |t| t.span);
+                out.entry(child_path)
+                    .and_modify(|(v, _)| {
+                        v.push_str(", ");
+                        v.push_str(&value);
+                    })
+                    .or_insert((value, span));
+            } else {
+                stack.push((child_path, child));
+            }
+        }
+    }
+    out
+}
+
+/// Text, or for elements with children (IP ranges) their values; certificates abridged.
+fn value(element: &Element) -> String {
+    if element.name == "certificate" {
+        return if element.text().is_some() { "present".into() } else { "empty".into() };
+    }
+    let part = |name: &str| element.child(name).and_then(Element::text).map(|t| t.value);
+    if let (Some(start), Some(end)) = (part("startAddress"), part("endAddress")) {
+        return format!("{start}–{end}");
+    }
+    match element.text() {
+        Some(t) => t.value,
+        None => {
+            let parts: Vec<String> = element.elements().filter_map(|c| c.text().map(|t| t.value)).collect();
+            parts.join("–")
+        }
+    }
+}
+
+impl std::fmt::Display for Drift {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let show = |v: &Option<String>| v.clone().unwrap_or_else(|| "(absent)".to_string());
+        let leaf = self.element.rsplit('/').next().unwrap_or(&self.element);
+        write!(f, "{}: {leaf}: {} → {}", self.subject, show(&self.before), show(&self.after))
+    }
+}

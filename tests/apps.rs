@@ -1,0 +1,75 @@
+//! `forcelint apps`: the app inventory.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+const DEMO: &str = "fixtures/projects/demo";
+
+fn apps(format: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_forcelint")).args(["apps", DEMO, "--format", format]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn json_inventory_has_purpose_timeout_policies_and_counts() {
+    let report: Value = serde_json::from_str(&apps("json")).unwrap();
+    assert_eq!(report["version"], 1);
+    let rows = report["apps"].as_array().unwrap();
+    assert_eq!(rows.len(), 11);
+    let row = |name: &str| rows.iter().find(|r| r["name"] == name).unwrap_or_else(|| panic!("{name}"));
+
+    let erp = row("Nightly_ERP_Sync");
+    assert_eq!(erp["type"], "ConnectedApp");
+    assert_eq!(erp["purpose"], "integration");
+    assert_eq!(erp["evidence"][0], "client-credentials flow enabled");
+    assert_eq!(erp["session_timeout_minutes"], 30);
+    assert_eq!(erp["session_timeout_source"], "org");
+    assert_eq!(erp["refresh_token_policy"], "valid until revoked");
+    assert_eq!(erp["ip_relaxation"], "enforced");
+    assert_eq!(erp["profiles"], serde_json::json!(["ERP Integration"]));
+    assert!(erp["errors"].as_u64().unwrap() >= 1);
+
+    let loader = row("Data_Warehouse_Loader");
+    assert_eq!(loader["session_timeout_minutes"], 240);
+    assert_eq!(loader["session_timeout_source"], "app");
+    assert_eq!(loader["refresh_token_policy"], "expires 90 days after issue");
+    assert_eq!(loader["ip_relaxation"], "relaxed");
+
+    let billing = row("Billing_Connector");
+    assert_eq!(billing["type"], "ExternalClientApplication");
+    assert_eq!(billing["refresh_token_policy"], "expires 365 days after issue");
+    assert_eq!(billing["session_timeout_source"], "app");
+
+    let warehouse = row("Warehouse_Scanner_Feed");
+    assert_eq!(warehouse["ip_relaxation"], "enforced (default)");
+    assert_eq!(warehouse["refresh_token_policy"], "valid until revoked (default)");
+    // Its finding is suppressed in the demo config, so it is not counted.
+    assert_eq!(warehouse["warnings"], 0);
+}
+
+#[test]
+fn text_csv_and_markdown() {
+    let text = apps("human");
+    let header = text.lines().next().unwrap();
+    for column in ["app", "type", "purpose", "session", "refresh token", "IP restrictions", "profiles", "findings"] {
+        assert!(header.contains(column), "{header}");
+    }
+    assert!(text.contains("Partner_Feed_JWT"));
+
+    let csv = apps("csv");
+    let mut lines = csv.split("\r\n");
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(head[0], "name");
+    assert_eq!(head.len(), 13);
+    let rows: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
+    assert_eq!(rows.len(), 11);
+    // Fields with commas are quoted.
+    let erp = rows.iter().find(|r| r.starts_with("Nightly_ERP_Sync,")).unwrap();
+    assert!(erp.contains(",30,org,"), "{erp}");
+
+    let md = apps("markdown");
+    assert!(md.starts_with("| app | type | purpose |"));
+    assert!(md.contains("| `Billing_Connector` | external client app |"));
+}
