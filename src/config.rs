@@ -347,7 +347,10 @@ pub fn starter(project: &crate::model::Project) -> String {
         );
         let _ = writeln!(out, "# egress-ips = []");
         let _ = writeln!(out, "# owner = \"team@example.org\"");
-        let _ = writeln!(out, "# profile = \"Integration User\"  # the integration user's profile, if not assigned in metadata");
+        let _ = writeln!(
+            out,
+            "# profile = \"Integration User\"  # the integration user's profile, if not assigned in metadata"
+        );
         let _ = writeln!(out, "# workers = 1  # how many workers share one refresh token");
         out.push('\n');
     }

@@ -65,7 +65,10 @@ pub fn changed_files(dir: &Path, rev: &str) -> Result<(PathBuf, Vec<PathBuf>), S
     git(dir, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
         .map_err(|_| format!("`{rev}` is not a git revision here"))?;
     let mut files: Vec<PathBuf> = Vec::new();
-    for args in [vec!["diff", "--name-only", "-z", "--no-renames", rev, "--"], vec!["ls-files", "--others", "--exclude-standard", "-z"]] {
+    for args in [
+        vec!["diff", "--name-only", "-z", "--no-renames", rev, "--"],
+        vec!["ls-files", "--others", "--exclude-standard", "-z"],
+    ] {
         let out = git(&top, &args)?;
         files.extend(out.split('\0').filter(|p| !p.is_empty()).map(|p| top.join(p)));
     }
@@ -75,12 +78,7 @@ pub fn changed_files(dir: &Path, rev: &str) -> Result<(PathBuf, Vec<PathBuf>), S
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
+    let out = Command::new("git").arg("-C").arg(dir).args(args).output().map_err(|e| format!("cannot run git: {e}"))?;
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
     }
@@ -128,12 +126,9 @@ pub fn drift(project: &Project, changed: &[PathBuf], top: &Path, rev: &str) -> V
 
 /// The app a file belongs to, else the file's name.
 fn subject(project: &Project, id: FileId) -> String {
-    project
-        .apps
-        .iter()
-        .find(|a| a.files.contains(&id))
-        .map(|a| a.name.clone())
-        .unwrap_or_else(|| project.sources.path(id).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default())
+    project.apps.iter().find(|a| a.files.contains(&id)).map(|a| a.name.clone()).unwrap_or_else(|| {
+        project.sources.path(id).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    })
 }
 
 /// Element path → (value, span of the first occurrence). Repeated elements (scopes,

@@ -8,8 +8,8 @@ use rayon::prelude::*;
 
 use crate::baseline::{self, BaselineError};
 use crate::config::{self, ConfigError, Level, Loaded};
-use crate::drift::{self, Drift};
 use crate::discover::{Candidate, DiscoverError, Exclude, config_dir, discover_excluding};
+use crate::drift::{self, Drift};
 use crate::finding::{Finding, Severity};
 use crate::model::{BuiltFile, ParseFailure, Problem, Project, Purpose, build_file};
 use crate::rules::{self, Options, RULES};
@@ -172,7 +172,11 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
             let hint = crate::model::literals::did_you_mean(name.get_ref(), &names)
                 .map(|s| format!("; did you mean `{s}`?"))
                 .unwrap_or_default();
-            notes.push(format!("{}: `[apps.{}]` matches no app in the project{hint}", config.path.as_deref().unwrap_or(Path::new(config::FILE_NAME)).display(), name.get_ref()));
+            notes.push(format!(
+                "{}: `[apps.{}]` matches no app in the project{hint}",
+                config.path.as_deref().unwrap_or(Path::new(config::FILE_NAME)).display(),
+                name.get_ref()
+            ));
         }
     }
     if discovery.files.is_empty() {
@@ -193,7 +197,6 @@ fn changed_finding(project: &Project, changed: &[PathBuf], finding: &Finding) ->
             project.apps.iter().filter(|app| app.name == a.name).any(|app| app.files.iter().any(|f| is_changed(*f)))
         })
 }
-
 
 /// For each rule: `None` not run; `Some(None)` run at its own severities; `Some(Some(s))`
 /// run with every finding at `s`.

@@ -35,7 +35,11 @@ pub fn rows(outcome: &Outcome) -> Vec<Row> {
         .map(|(app, class)| {
             let timeout = project.effective_session_timeout(app);
             let count = |s: Severity| {
-                outcome.findings.iter().filter(|f| f.severity == s && f.app.as_ref().is_some_and(|a| a.name == app.name)).count()
+                outcome
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == s && f.app.as_ref().is_some_and(|a| a.name == app.name))
+                    .count()
             };
             Row {
                 name: app.name.clone(),

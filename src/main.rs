@@ -5,10 +5,10 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use forcelint::baseline;
-use forcelint::inventory;
 use forcelint::config::Level;
 use forcelint::engine::{RunError, Settings};
 use forcelint::finding::Severity;
+use forcelint::inventory;
 use forcelint::model::literals::did_you_mean;
 use forcelint::report::{self, Format};
 use forcelint::rules::{self, RULES};
@@ -153,7 +153,9 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Some(Command::Explain { rule }) => explain(&rule),
-        Some(Command::Apps { path, format, config }) => apps(path.unwrap_or_else(|| PathBuf::from(".")), format, config),
+        Some(Command::Apps { path, format, config }) => {
+            apps(path.unwrap_or_else(|| PathBuf::from(".")), format, config)
+        }
         Some(Command::Init { path, force }) => init(path.unwrap_or_else(|| PathBuf::from(".")), force),
     }
 }

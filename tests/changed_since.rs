@@ -77,7 +77,8 @@ fn only_changed_apps_are_reported_with_their_drift() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let apps: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["app"]["name"].as_str().unwrap()).collect();
+    let apps: Vec<&str> =
+        report["findings"].as_array().unwrap().iter().map(|f| f["app"]["name"].as_str().unwrap()).collect();
     assert_eq!(apps, ["Sync"]);
     let drift = &report["drift"];
     assert_eq!(drift["since"], "base");
@@ -106,7 +107,8 @@ fn new_untracked_and_deleted_values_count_as_drift() {
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let subjects: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["app"]["name"].as_str().unwrap()).collect();
+    let subjects: Vec<&str> =
+        report["findings"].as_array().unwrap().iter().map(|f| f["app"]["name"].as_str().unwrap()).collect();
     assert_eq!(subjects, ["Fresh"]);
     let changes = report["drift"]["changes"].as_array().unwrap();
     assert!(changes.iter().all(|c| c["subject"] == "Fresh" && c["before"].is_null()), "{changes:?}");

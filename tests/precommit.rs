@@ -41,8 +41,7 @@ fn hook_file_pattern_covers_every_metadata_suffix() {
     ];
     let pattern = files_pattern();
     let script = "import re,sys\np=re.compile(sys.argv[1])\nfor a in sys.argv[2:]: print('1' if p.search(a) else '0')";
-    let Ok(out) = Command::new("python3").arg("-c").arg(script).arg(&pattern).args(must).args(must_not).output()
-    else {
+    let Ok(out) = Command::new("python3").arg("-c").arg(script).arg(&pattern).args(must).args(must_not).output() else {
         eprintln!("skipped: python3 is not available to check the pattern with Python's re");
         return;
     };
@@ -97,10 +96,14 @@ fn a_bad_commit_is_blocked_and_a_good_one_passes() {
             .env("PRE_COMMIT_HOME", &home)
             .output()
             .unwrap();
-        (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+        (
+            out.status.success(),
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        )
     };
     assert!(git(&["init", "-q", "-b", "main"]).0);
-    let install = Command::new("pre-commit").current_dir(&repo).arg("install").env("PRE_COMMIT_HOME", &home).output().unwrap();
+    let install =
+        Command::new("pre-commit").current_dir(&repo).arg("install").env("PRE_COMMIT_HOME", &home).output().unwrap();
     assert!(install.status.success(), "{}", String::from_utf8_lossy(&install.stderr));
 
     std::fs::write(repo.join(APP), app("zero")).unwrap();

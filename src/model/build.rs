@@ -2,8 +2,8 @@
 
 use super::literals::{self, EcaRefreshType, Rejection};
 use super::{
-    App, AppKind, IpRange, LoginHours, SessionLevel, MetadataKind, OAuth, OrgSettings, ParseFailure, Period, Problem, Profile,
-    ProfileSessionSetting, RefreshTokenPolicy, Setting, Value,
+    App, AppKind, IpRange, LoginHours, MetadataKind, OAuth, OrgSettings, ParseFailure, Period, Problem, Profile,
+    ProfileSessionSetting, RefreshTokenPolicy, SessionLevel, Setting, Value,
 };
 use crate::source::{FileId, Location};
 use crate::xml::{Document, Element, Span};

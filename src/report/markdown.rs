@@ -61,7 +61,8 @@ pub fn render(outcome: &Outcome) -> String {
             let show = |v: &Option<String>| v.as_deref().map_or("(absent)".to_string(), code);
             for c in changes {
                 let leaf = c.element.rsplit('/').next().unwrap_or(&c.element);
-                let row = format!("| {} | {} | {} → {} |", code(&c.subject), code(leaf), show(&c.before), show(&c.after));
+                let row =
+                    format!("| {} | {} | {} → {} |", code(&c.subject), code(leaf), show(&c.before), show(&c.after));
                 let _ = writeln!(out, "{}", row);
             }
             out.push('\n');
