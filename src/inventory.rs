@@ -114,7 +114,12 @@ pub fn text(rows: &[Row]) -> String {
             [
                 r.name.clone(),
                 if r.kind == "ConnectedApp" { "connected app" } else { "external client app" }.to_string(),
-                format!("{} ({})", r.purpose, r.evidence.join("; ")),
+                // The first reason only: the table stays readable; JSON and CSV have them all.
+                match r.evidence.as_slice() {
+                    [] => r.purpose.to_string(),
+                    [one] => format!("{} ({one})", r.purpose),
+                    [first, ..] => format!("{} ({first}, ...)", r.purpose),
+                },
                 timeout(r),
                 r.refresh_token_policy.clone(),
                 r.ip_relaxation.clone(),
