@@ -30,10 +30,11 @@ pub struct Row {
 
 pub fn rows(outcome: &Outcome) -> Vec<Row> {
     let project = &outcome.project;
+    let options = crate::rules::Options::from_config(&outcome.config);
     project
         .classified_apps()
         .map(|(app, class)| {
-            let timeout = project.effective_session_timeout(app);
+            let timeout = crate::rules::effective_timeout(project, &options, app);
             let count = |s: Severity| {
                 outcome
                     .findings

@@ -21,6 +21,18 @@ pub struct SourceFile {
     /// The text; empty when the file could not be read or decoded.
     pub text: String,
     line_starts: Vec<usize>,
+    /// In lines longer than `COLUMN_MARK` bytes, every `COLUMN_MARK` bytes: (offset, column
+    /// there less one), so that a column is counted from the nearest mark rather than from
+    /// the start of its line. Without them, a file of one long line with many findings took
+    /// time quadratic in its size.
+    column_marks: Vec<(usize, usize)>,
+}
+
+const COLUMN_MARK: usize = 1024;
+
+/// Columns count characters, except a byte-order mark.
+fn columns(s: &str) -> usize {
+    s.chars().filter(|&c| c != '\u{feff}').count()
 }
 
 /// 1-based line and column (the column counts characters, not bytes).
@@ -32,17 +44,39 @@ pub struct LineCol {
 
 impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> Self {
-        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        SourceFile { path, text, line_starts }
+        let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let mut column_marks = Vec::new();
+        for (i, &start) in line_starts.iter().enumerate() {
+            let end = line_starts.get(i + 1).copied().unwrap_or(text.len());
+            let (mut at, mut column) = (start, 0);
+            while end - at > COLUMN_MARK {
+                let mut next = at + COLUMN_MARK;
+                while !text.is_char_boundary(next) {
+                    next -= 1;
+                }
+                column += columns(&text[at..next]);
+                column_marks.push((next, column));
+                at = next;
+            }
+        }
+        SourceFile { path, text, line_starts, column_marks }
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let prefix = self.text.get(start..offset).unwrap_or("");
-        let column = prefix.chars().filter(|&c| c != '\u{feff}').count() + 1;
-        LineCol { line: line + 1, column }
+        let (from, before) = match self.column_marks.partition_point(|&(at, _)| at <= offset) {
+            0 => (start, 0),
+            i => Some(self.column_marks[i - 1]).filter(|&(at, _)| at > start).unwrap_or((start, 0)),
+        };
+        let prefix = self.text.get(from..offset).unwrap_or("");
+        LineCol { line: line + 1, column: before + columns(prefix) + 1 }
+    }
+
+    /// Where a line (1-based) starts; the end of the text past the last line.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len())
     }
 }
 
@@ -71,5 +105,45 @@ impl Sources {
 
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The column as counted from the start of the line, the slow way.
+    fn naive(text: &str, offset: usize) -> LineCol {
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        LineCol { line: text[..offset].matches('\n').count() + 1, column: columns(&text[line_start..offset]) + 1 }
+    }
+
+    #[test]
+    fn columns_in_long_lines_count_characters_from_the_line_start() {
+        // Long lines with multi-byte characters and byte-order marks across the marks.
+        let long = "é\u{feff}ab€".repeat(3000);
+        let text = format!("\u{feff}<a>\n{long}\n\n{long}{long}x\nshort\n{long}");
+        let file = SourceFile::new(PathBuf::new(), text.clone());
+        assert!(file.column_marks.len() > 10);
+        let offsets = (0..=text.len()).filter(|&i| text.is_char_boundary(i));
+        for offset in offsets.step_by(97).chain([text.len()]) {
+            assert_eq!(file.line_col(offset), naive(&text, offset), "at {offset}");
+        }
+        assert_eq!(file.line_start(1), 0);
+        assert_eq!(file.line_start(2), "\u{feff}<a>\n".len());
+        assert_eq!(file.line_start(99), text.len());
+    }
+
+    #[test]
+    fn many_columns_in_one_long_line_are_fast() {
+        // One 1 MiB line with a position asked every 64 bytes: counting from the start of
+        // the line each time would take minutes.
+        let text = "<a/>".repeat(1 << 18);
+        let file = SourceFile::new(PathBuf::new(), text.clone());
+        let started = std::time::Instant::now();
+        for offset in (0..text.len()).step_by(64) {
+            assert_eq!(file.line_col(offset).column, offset + 1);
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "{:?}", started.elapsed());
     }
 }

@@ -32,6 +32,7 @@ pub struct EcaPart {
     pub client_credentials: Option<Value<bool>>,
     pub run_as_user: Option<Value<String>>,
     pub refresh_rotation: Option<Value<bool>>,
+    pub pkce: Option<Value<bool>>,
     pub trusted_ranges: Vec<IpRange>,
     pub ip_relaxation: Setting<super::IpRelaxation>,
     pub refresh_token: Setting<RefreshTokenPolicy>,
@@ -237,6 +238,9 @@ impl Cx<'_> {
             client_credentials: self.flag(cfg, "isClientCredentialEnabled"),
             run_as_user: self.string(cfg, "oauthClientCredentialUser"),
             refresh_rotation: self.flag(cfg, "isRefreshTokenRotationEnabled"),
+            pkce: self.flag(cfg, "isPkceRequired"),
+            scopes_known: true,
+            certificate_known: true,
             trusted_ranges: self.ip_ranges(root, "ipRanges", "start", "end"),
             policy: policy_el.map_or(anchor, |p| self.loc(p.name_span)),
             policy_present: policy_el.is_some(),
@@ -282,6 +286,7 @@ impl Cx<'_> {
             client_credentials: None,
             run_as_user: None,
             refresh_rotation: None,
+            pkce: None,
             trusted_ranges: Vec::new(),
             ip_relaxation: Setting::Absent,
             refresh_token: Setting::Absent,
@@ -309,6 +314,7 @@ impl Cx<'_> {
                     root.child("certificate").filter(|c| c.text().is_some()).map(|c| self.loc(c.name_span));
                 part.client_credentials = self.flag(root, "isClientCredentialsFlowEnabled");
                 part.refresh_rotation = self.flag(root, "isRefreshTokenRotationEnabled");
+                part.pkce = self.flag(root, "isPkceRequired");
             }
             MetadataKind::EcaOauthPolicies => self.eca_policies(root, &mut part),
             _ => {}

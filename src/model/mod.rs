@@ -130,6 +130,13 @@ pub struct OAuth {
     pub client_credentials: Option<Value<bool>>,
     pub run_as_user: Option<Value<String>>,
     pub refresh_rotation: Option<Value<bool>>,
+    /// `isPkceRequired`: a public client (browser, mobile, desktop) when true.
+    pub pkce: Option<Value<bool>>,
+    /// Whether the scopes are in the repository (an ECA's `.ecaOauth` file may be missing).
+    pub scopes_known: bool,
+    /// Whether a JWT certificate would be in the repository (an ECA's `.ecaGlblOauth` file
+    /// is often kept out of source control).
+    pub certificate_known: bool,
     /// The app's own IP ranges (connected app `ipRanges`, ECA `trustedIpRanges`): where
     /// `BYPASS_2FACTOR` relaxes restrictions without a second factor.
     pub trusted_ranges: Vec<IpRange>,
@@ -145,6 +152,10 @@ pub struct OAuth {
 }
 
 impl OAuth {
+    pub fn scope(&self, name: &str) -> Option<&Value<String>> {
+        self.scopes.iter().find(|s| s.value.eq_ignore_ascii_case(name))
+    }
+
     /// The app can be granted refresh tokens (`RefreshToken` ≡ `OfflineAccess`).
     pub fn refresh_scope(&self) -> Option<&Value<String>> {
         self.scopes

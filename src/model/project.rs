@@ -188,16 +188,22 @@ fn assemble_eca(name: String, parts: Vec<EcaPart>) -> App {
                     .to_string(),
             );
         }
+        if settings.is_none() {
+            notes.push(
+                "no `.ecaOauth` file: the app's OAuth scopes are not in the repository, so what it is for cannot be detected; declare it with `purpose` under `[apps.<name>]` in forcelint.toml"
+                    .to_string(),
+            );
+        }
         if global.is_none() {
             notes.push(
                 "no `.ecaGlblOauth` file (often kept out of source control): a JWT certificate or client-credentials setting there is not known"
                     .to_string(),
             );
         }
+        // The policies file has the last word on whether a flow is on; without it, the
+        // global settings say.
         let pick = |f: fn(&EcaPart) -> Option<&Value<bool>>| {
-            // Either file may enable a flow: a `true` anywhere wins.
-            let values: Vec<&Value<bool>> = oauth_parts.iter().filter_map(|p| f(p)).collect();
-            values.iter().find(|v| v.value).or(values.first()).map(|v| (*v).clone())
+            policies.and_then(f).or_else(|| global.and_then(f)).cloned()
         };
         let policy = policies.map(|p| p.anchor).unwrap_or(anchor);
         OAuth {
@@ -206,7 +212,10 @@ fn assemble_eca(name: String, parts: Vec<EcaPart>) -> App {
             certificate: global.and_then(|g| g.certificate),
             client_credentials: pick(|p| p.client_credentials.as_ref()),
             run_as_user: policies.and_then(|p| p.run_as_user.clone()),
-            refresh_rotation: pick(|p| p.refresh_rotation.as_ref()),
+            refresh_rotation: global.and_then(|g| g.refresh_rotation.clone()),
+            pkce: global.and_then(|g| g.pkce.clone()),
+            scopes_known: settings.is_some(),
+            certificate_known: global.is_some(),
             trusted_ranges: settings.map(|s| s.trusted_ranges.clone()).unwrap_or_default(),
             policy,
             policy_present: policies.is_some(),

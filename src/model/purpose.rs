@@ -85,6 +85,22 @@ pub fn classify(app: &App, declared: Option<(Purpose, Location)>) -> Classificat
             evidence: vec![Evidence { loc: feature.loc, text: format!("`{}`", feature.element) }],
         };
     }
+    // A public client (PKCE) that signs people in (OpenID) is a browser, mobile or desktop app.
+    if let (Some(openid), Some(pkce)) = (oauth.scope("OpenID"), oauth.pkce.as_ref().filter(|p| p.value)) {
+        return Classification {
+            purpose: Purpose::Interactive,
+            evidence: vec![
+                Evidence { loc: openid.loc, text: "`OpenID` scope".into() },
+                Evidence { loc: pkce.loc, text: "PKCE required (a public client)".into() },
+            ],
+        };
+    }
+    if !oauth.scopes_known {
+        return Classification {
+            purpose: Purpose::Unmanaged,
+            evidence: vec![Evidence { loc: oauth.config, text: "no `.ecaOauth` file: its OAuth scopes are not in the repository".into() }],
+        };
+    }
     if let Some(scope) = oauth.refresh_scope() {
         return Classification {
             purpose: Purpose::Offline,

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::engine::Outcome;
 use crate::finding::{Finding, Label, Severity};
-use crate::model::{App, IpRelaxation, Project, RefreshTokenPolicy, Setting, TimeoutSource};
+use crate::model::{App, IpRelaxation, RefreshTokenPolicy, Setting, TimeoutSource};
 use crate::report::fmt_minutes;
 use crate::rules::RULES;
 use crate::source::{Location, Sources};
@@ -215,7 +215,7 @@ fn apps_table(out: &mut String, outcome: &Outcome, groups: &[Group]) {
             app.kind.describe(),
             purpose.name(),
             evidence.join(""),
-            session_timeout(project, app),
+            session_timeout(outcome, app),
             refresh_tokens(app),
             ip_relaxation(app),
             profiles(app)
@@ -229,9 +229,10 @@ fn at(sources: &Sources, loc: Location) -> String {
     format!("{}:{}", file_name(sources, loc.file), sources.get(loc.file).line_col(loc.span.start).line)
 }
 
-fn session_timeout(project: &Project, app: &App) -> String {
+fn session_timeout(outcome: &Outcome, app: &App) -> String {
+    let project = &outcome.project;
     let sources = &project.sources;
-    let timeout = project.effective_session_timeout(app);
+    let timeout = crate::rules::effective_timeout(project, &crate::rules::Options::from_config(&outcome.config), app);
     let source = match &timeout.source {
         TimeoutSource::App(loc) => format!("the app's own setting ({})", esc(&at(sources, *loc))),
         TimeoutSource::Profile { profile, loc } => {

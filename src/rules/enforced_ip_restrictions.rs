@@ -34,7 +34,7 @@ pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
         let jwt = oauth.certificate.is_some();
         let name = app_name(app);
         let (message, label) = match value {
-            IpRelaxation::Bypass if !jwt || restricting.is_empty() => continue,
+            IpRelaxation::Bypass if !jwt => continue,
             IpRelaxation::Bypass => (
                 format!(
                     "JWT bearer logins of {name} are checked against login IP ranges even though the app relaxes IP restrictions"

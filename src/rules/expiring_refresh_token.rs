@@ -1,4 +1,4 @@
-use super::{Options, app_name};
+use super::{Options, app_name, effective_timeout};
 use crate::finding::{Finding, Severity};
 use crate::model::{AppKind, Project, RefreshTokenPolicy, Setting};
 use crate::report::fmt_minutes;
@@ -18,7 +18,7 @@ pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
         let (mut severity, message, label) = match policy.value {
             RefreshTokenPolicy::Infinite => continue,
             RefreshTokenPolicy::Zero => {
-                let timeout = project.effective_session_timeout(app);
+                let timeout = effective_timeout(project, options, app);
                 (
                     Severity::Error,
                     format!(
@@ -50,10 +50,10 @@ pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
             ),
         };
         let mut message = message;
-        if oauth.has_unattended_flow() && severity == Severity::Error {
+        if oauth.has_unattended_flow() {
             // JWT bearer and client credentials need no refresh token; only clients that
             // use the refresh-token flow are hit.
-            severity = Severity::Warning;
+            severity = Severity::Info;
             message.push_str(" (clients using JWT bearer or client credentials are not affected)");
         }
         let fix = match app.kind {

@@ -27,9 +27,9 @@ pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
         findings.push(
             Finding::new(
                 "missing-run-as-user",
-                Severity::Error,
+                Severity::Warning,
                 format!(
-                    "{} enables the client-credentials flow without a run-as user (`{element}`): the flow cannot issue tokens",
+                    "{} enables the client-credentials flow without a run-as user (`{element}`): the flow cannot issue tokens until one is set (unless the org has one that was not retrieved)",
                     app_name(app)
                 ),
                 enabled.loc,

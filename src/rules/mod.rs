@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use crate::config::{Loaded, RuleConfig};
 use crate::ip::IpNet;
-use crate::model::{App, Profile, Project};
+use crate::model::{App, EffectiveTimeout, Profile, Project};
 use crate::source::Location;
 
 mod enforced_ip_restrictions;
@@ -130,7 +130,7 @@ pub static RULES: &[Rule] = &[
     rule!(
         missing_run_as_user,
         "missing-run-as-user",
-        Error,
+        Warning,
         "The client-credentials flow is enabled without a run-as user, so it cannot issue tokens"
     ),
     rule!(
@@ -208,6 +208,13 @@ fn assigned_profiles<'a>(project: &'a Project, options: &'a Options, app: &'a Ap
             .map(|p| AssignedProfile { name: &p.value, assignment: Some(p.loc), profile: project.profile(&p.value) })
             .collect(),
     }
+}
+
+/// The app's effective session timeout, with the integration user's profile from config
+/// when it names one. Every rule and report uses this one.
+pub fn effective_timeout(project: &Project, options: &Options, app: &App) -> EffectiveTimeout {
+    let profiles: Vec<&str> = assigned_profiles(project, options, app).iter().map(|a| a.name).collect();
+    project.effective_session_timeout_with(app, &profiles)
 }
 
 /// Shared by the rules: "`DevOps`" for messages.

@@ -1,9 +1,9 @@
-use super::{Options, app_name};
+use super::{Options, app_name, effective_timeout};
 use crate::finding::{Finding, Severity};
-use crate::model::{AppKind, MetadataKind, Project, Purpose};
+use crate::model::{AppKind, Project, Purpose};
 use crate::report::fmt_minutes;
 
-pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
+pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (app, class) in project.classified_apps() {
         if class.purpose != Purpose::Integration {
@@ -14,17 +14,10 @@ pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
             continue;
         }
         // An ECA's certificate lives in its global OAuth settings, often kept out of git.
-        let has_global = app.files.iter().any(|f| {
-            project
-                .documents
-                .get(f.0 as usize)
-                .and_then(Option::as_ref)
-                .is_some_and(|d| d.root.name == MetadataKind::EcaGlobalOauthSettings.root_element())
-        });
-        if app.kind == AppKind::ExternalClientApp && !has_global {
+        if !oauth.certificate_known {
             continue;
         }
-        let timeout = project.effective_session_timeout(app);
+        let timeout = effective_timeout(project, options, app);
         let scopes = match app.kind {
             AppKind::ConnectedApp => "`<scopes>RefreshToken</scopes>`",
             AppKind::ExternalClientApp => "`RefreshToken` in `commaSeparatedOauthScopes`",

@@ -1,4 +1,4 @@
-use super::{Options, app_name, assigned_profiles};
+use super::{Options, app_name, effective_timeout};
 use crate::finding::{Finding, Severity};
 use crate::model::{AppKind, Project, TimeoutSource};
 use crate::report::fmt_minutes;
@@ -10,8 +10,7 @@ pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
         if !class.purpose.is_unattended() {
             continue;
         }
-        let profiles: Vec<&str> = assigned_profiles(project, options, app).iter().map(|a| a.name).collect();
-        let timeout = project.effective_session_timeout_with(app, &profiles);
+        let timeout = effective_timeout(project, options, app);
         if timeout.minutes >= minimum {
             continue;
         }
