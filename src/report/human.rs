@@ -203,7 +203,12 @@ impl Excerpt {
             }
         }
         let line = file.line_col(start).line;
-        Excerpt { text: text[start..end].to_string(), offset: start, line: line - 1, column: start - file.line_start(line) }
+        Excerpt {
+            text: text[start..end].to_string(),
+            offset: start,
+            line: line - 1,
+            column: start - file.line_start(line),
+        }
     }
 }
 
@@ -215,8 +220,11 @@ impl SourceCode for Excerpt {
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let local = span.offset().checked_sub(self.offset).ok_or(MietteError::OutOfBounds)?;
-        let contents =
-            self.text.read_span(&SourceSpan::new(local.into(), span.len()), context_lines_before, context_lines_after)?;
+        let contents = self.text.read_span(
+            &SourceSpan::new(local.into(), span.len()),
+            context_lines_before,
+            context_lines_after,
+        )?;
         let column = if contents.line() == 0 { self.column } else { 0 };
         Ok(Box::new(MietteSpanContents::new(
             contents.data(),
