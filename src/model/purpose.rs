@@ -98,7 +98,10 @@ pub fn classify(app: &App, declared: Option<(Purpose, Location)>) -> Classificat
     if !oauth.scopes_known {
         return Classification {
             purpose: Purpose::Unmanaged,
-            evidence: vec![Evidence { loc: oauth.config, text: "no `.ecaOauth` file: its OAuth scopes are not in the repository".into() }],
+            evidence: vec![Evidence {
+                loc: oauth.config,
+                text: "no `.ecaOauth` file: its OAuth scopes are not in the repository".into(),
+            }],
         };
     }
     if let Some(scope) = oauth.refresh_scope() {
