@@ -9,7 +9,7 @@ use std::process::Command;
 
 use serde::Serialize;
 
-use crate::model::Project;
+use crate::model::{MetadataKind, Project};
 use crate::source::{FileId, Location};
 use crate::xml::{self, Element, Span};
 
@@ -53,8 +53,11 @@ pub struct Drift {
     /// `None` when the element did not exist (or the file was new).
     pub before: Option<String>,
     pub after: Option<String>,
+    /// The file, as shown elsewhere in the report.
+    pub path: String,
+    /// Where the value is now; `None` when the file was deleted.
     #[serde(skip)]
-    pub loc: Location,
+    pub loc: Option<Location>,
 }
 
 /// The changed files (absolute paths) since `rev`, including uncommitted and untracked
@@ -89,6 +92,7 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
 pub fn drift(project: &Project, changed: &[PathBuf], top: &Path, rev: &str) -> Vec<Drift> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut out = Vec::new();
+    let mut seen: Vec<PathBuf> = Vec::new();
     for i in 0..project.sources.len() {
         let id = FileId(i as u32);
         let Some(Some(now)) = project.documents.get(i) else { continue };
@@ -96,32 +100,63 @@ pub fn drift(project: &Project, changed: &[PathBuf], top: &Path, rev: &str) -> V
         if !changed.contains(&absolute) {
             continue;
         }
+        seen.push(absolute.clone());
         let Ok(relative) = absolute.strip_prefix(top) else { continue };
         let spec = format!("{rev}:{}", relative.to_string_lossy().replace('\\', "/"));
         let before_text = git(top, &["show", &spec]).ok();
         let before_doc = before_text.as_deref().and_then(|t| xml::parse(t).ok());
         let before = before_doc.as_ref().map(|d| watched(&d.root)).unwrap_or_default();
         let after = watched(&now.root);
-        let subject = subject(project, id);
-        let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
-        keys.sort();
-        keys.dedup();
-        for key in keys {
-            let (b, a) = (before.get(key), after.get(key));
-            if b.map(|v| &v.0) == a.map(|v| &v.0) {
-                continue;
-            }
-            let span = a.map_or(now.root.name_span, |v| v.1);
-            out.push(Drift {
-                subject: subject.clone(),
-                element: key.clone(),
-                before: b.map(|v| v.0.clone()),
-                after: a.map(|v| v.0.clone()),
-                loc: Location { file: id, span },
-            });
-        }
+        let path = project.sources.path(id).to_string_lossy().replace('\\', "/");
+        compare(&mut out, subject(project, id), path, &before, &after, |span| {
+            Some(Location { file: id, span: span.unwrap_or(now.root.name_span) })
+        });
+    }
+    // Deleted metadata files: every watched value they had is gone.
+    for absolute in changed.iter().filter(|p| !seen.contains(p) && !p.exists()) {
+        let Some((_, full_name)) = absolute.file_name().and_then(|n| n.to_str()).and_then(MetadataKind::from_file_name)
+        else {
+            continue;
+        };
+        let Ok(relative) = absolute.strip_prefix(top) else { continue };
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        let Some(doc) = git(top, &["show", &format!("{rev}:{relative}")]).ok().and_then(|t| xml::parse(&t).ok()) else {
+            continue;
+        };
+        let path = absolute.strip_prefix(&cwd).map_or(relative.clone(), |p| p.to_string_lossy().replace('\\', "/"));
+        compare(&mut out, full_name.to_string(), path, &watched(&doc.root), &BTreeMap::new(), |_| None);
     }
     out
+}
+
+type Watched = BTreeMap<String, (String, Span)>;
+
+/// One entry per watched element whose value differs.
+fn compare(
+    out: &mut Vec<Drift>,
+    subject: String,
+    path: String,
+    before: &Watched,
+    after: &Watched,
+    loc: impl Fn(Option<Span>) -> Option<Location>,
+) {
+    let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        let (b, a) = (before.get(key), after.get(key));
+        if b.map(|v| &v.0) == a.map(|v| &v.0) {
+            continue;
+        }
+        out.push(Drift {
+            subject: subject.clone(),
+            element: key.clone(),
+            before: b.map(|v| v.0.clone()),
+            after: a.map(|v| v.0.clone()),
+            path: path.clone(),
+            loc: loc(a.map(|v| v.1)),
+        });
+    }
 }
 
 /// The app a file belongs to, else the file's name.
@@ -133,8 +168,8 @@ fn subject(project: &Project, id: FileId) -> String {
 
 /// Element path → (value, span of the first occurrence). Repeated elements (scopes,
 /// ranges) are joined in document order.
-fn watched(root: &Element) -> BTreeMap<String, (String, Span)> {
-    let mut out: BTreeMap<String, (String, Span)> = BTreeMap::new();
+fn watched(root: &Element) -> Watched {
+    let mut out: Watched = BTreeMap::new();
     let mut stack: Vec<(String, &Element)> = vec![(root.name.clone(), root)];
     while let Some((path, element)) = stack.pop() {
         for child in element.elements() {

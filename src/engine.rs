@@ -145,6 +145,11 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
             app.owner = config.app(&app.name).and_then(|a| a.owner.as_ref()).map(|o| o.get_ref().clone());
         }
     }
+    // Before the file filters, so that entries for files not checked this time are not stale.
+    let (baselined, stale_baseline) = match &settings.baseline {
+        Some(path) => baseline::filter(&project, &mut findings, baseline::read(path)?),
+        None => (0, Vec::new()),
+    };
     if let Some(only) = &discovery.only {
         let cwd = std::env::current_dir().unwrap_or_default();
         findings.retain(|f| only.iter().any(|o| o == &cwd.join(project.sources.path(f.primary.loc.file))));
@@ -158,10 +163,6 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
             Some((rev.clone(), drift::drift(&project, &changed, &top, rev)))
         }
         None => None,
-    };
-    let (baselined, stale_baseline) = match &settings.baseline {
-        Some(path) => baseline::filter(&project, &mut findings, baseline::read(path)?),
-        None => (0, Vec::new()),
     };
     sort(&project, &mut findings);
     let mut notes = discovery.notes;
@@ -194,7 +195,7 @@ fn changed_finding(project: &Project, changed: &[PathBuf], finding: &Finding) ->
     let is_changed = |file: FileId| changed.contains(&cwd.join(project.sources.path(file)));
     is_changed(finding.primary.loc.file)
         || finding.app.as_ref().is_some_and(|a| {
-            project.apps.iter().filter(|app| app.name == a.name).any(|app| app.files.iter().any(|f| is_changed(*f)))
+            project.apps.iter().filter(|app| app.anchor == a.anchor).any(|app| app.files.iter().any(|f| is_changed(*f)))
         })
 }
 
@@ -313,6 +314,7 @@ struct ReadError {
 
 fn read(path: &Path) -> Result<String, ReadError> {
     let plain = |message: String| ReadError { message, offset: 0, text: String::new() };
+    // Checked before opening: opening a named pipe would wait for a writer.
     let meta = std::fs::metadata(path).map_err(|e| plain(format!("cannot read the file: {e}")))?;
     if !meta.is_file() {
         return Err(plain("not a regular file".into()));

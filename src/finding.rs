@@ -31,6 +31,8 @@ pub struct Label {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppRef {
     pub name: String,
+    /// The app's root element: two apps may share a name (templates beside the real one).
+    pub anchor: Location,
     pub kind: AppKind,
     pub purpose: Purpose,
     pub evidence: Vec<Label>,
@@ -87,6 +89,7 @@ impl Finding {
     pub fn about(mut self, app: &App, class: &Classification) -> Self {
         self.app = Some(AppRef {
             name: app.name.clone(),
+            anchor: app.anchor,
             kind: app.kind,
             purpose: class.purpose,
             evidence: class.evidence.iter().map(|e| Label { loc: e.loc, text: e.text.clone() }).collect(),

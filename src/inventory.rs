@@ -39,7 +39,7 @@ pub fn rows(outcome: &Outcome) -> Vec<Row> {
                 outcome
                     .findings
                     .iter()
-                    .filter(|f| f.severity == s && f.app.as_ref().is_some_and(|a| a.name == app.name))
+                    .filter(|f| f.severity == s && f.app.as_ref().is_some_and(|a| a.anchor == app.anchor))
                     .count()
             };
             Row {

@@ -248,6 +248,12 @@ fn check(args: CheckArgs) -> ExitCode {
         eprintln!("note: {note}");
     }
     if let Some(path) = &args.write_baseline {
+        if args.changed_since.is_some() || paths.iter().any(|p| p.is_file()) {
+            eprintln!(
+                "error: --write-baseline records the findings of a whole project: run it without file arguments or --changed-since"
+            );
+            return ExitCode::from(2);
+        }
         return match baseline::write(path, &outcome.project, &outcome.findings) {
             Ok(n) => {
                 eprintln!("wrote {n} baseline entries for {} findings to {}", outcome.findings.len(), path.display());

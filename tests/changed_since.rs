@@ -126,3 +126,25 @@ fn a_bad_revision_is_a_run_failure() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("`no-such-ref` is not a git revision here"));
 }
+
+#[test]
+fn a_deleted_app_file_shows_what_was_removed() {
+    let repo = scratch();
+    let d = repo.path();
+    std::fs::remove_file(d.join(format!("{APPS}/Old.connectedApp-meta.xml"))).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_forcelint"))
+        .current_dir(d)
+        .args(["check", "--changed-since", "base", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let changes = report["drift"]["changes"].as_array().unwrap();
+    let refresh = changes.iter().find(|c| c["element"] == "ConnectedApp/oauthPolicy/refreshTokenPolicy").unwrap();
+    assert_eq!(refresh["subject"], "Old");
+    assert_eq!(refresh["before"], "zero");
+    assert!(refresh["after"].is_null() && refresh["location"].is_null());
+    assert_eq!(refresh["path"], "force-app/main/default/connectedApps/Old.connectedApp-meta.xml");
+    let (_, human) = check(d, "human");
+    assert!(human.contains("Old: refreshTokenPolicy: zero → (absent)"), "{human}");
+    assert!(human.contains("deleted)"), "{human}");
+}

@@ -520,3 +520,47 @@ fn init_force_replaces_a_broken_config() {
     cmd.current_dir(p.path()).args(["init", "--force"]).assert().code(0);
     assert!(std::fs::read_to_string(p.path().join("forcelint.toml")).unwrap().contains("[apps.Sync]"));
 }
+
+#[test]
+fn a_baseline_with_file_arguments_prunes_nothing_and_cannot_be_written_partially() {
+    let p = Project::new();
+    p.app("Sync", &["Api", "RefreshToken"], ZERO).app("Loader", &["Api", "RefreshToken"], ZERO);
+    p.cmd().args(["--write-baseline", "baseline.json"]).assert().code(0);
+    let file = format!("{APPS}/Sync.connectedApp-meta.xml");
+    let out = p.cmd().args(["--baseline", "baseline.json", &file]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    // Loader's entry is not stale just because Loader was not named.
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("can be pruned"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    p.cmd()
+        .args(["--write-baseline", "partial.json", &file])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--write-baseline records the findings of a whole project"));
+}
+
+#[test]
+fn apps_with_the_same_name_stay_apart() {
+    let p = Project::new();
+    p.app("Sync", &["Api", "RefreshToken"], ZERO);
+    p.file("force-app/templates/Sync.connectedApp-meta.xml", &app_text("Sync", "infinite"));
+    let out = Command::cargo_bin("forcelint")
+        .unwrap()
+        .current_dir(p.path())
+        .args(["apps", "--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<u64> = report["apps"].as_array().unwrap().iter().map(|r| r["errors"].as_u64().unwrap()).collect();
+    assert_eq!(errors.len(), 2);
+    assert_eq!(errors.iter().sum::<u64>(), 1, "{report}");
+}
+
+fn app_text(name: &str, policy: &str) -> String {
+    format!(
+        "<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>{name}</label>\n    <oauthConfig>\n        <callbackUrl>https://example.org/cb</callbackUrl>\n        <scopes>RefreshToken</scopes>\n    </oauthConfig>\n    <oauthPolicy>\n        <ipRelaxation>BYPASS</ipRelaxation>\n        <refreshTokenPolicy>{policy}</refreshTokenPolicy>\n    </oauthPolicy>\n</ConnectedApp>\n"
+    )
+}

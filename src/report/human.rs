@@ -46,9 +46,13 @@ fn drift_text(outcome: &Outcome, rev: &str, changes: &[crate::drift::Drift]) -> 
     }
     out.push('\n');
     for change in changes {
-        let file = outcome.project.sources.get(change.loc.file);
-        let at = file.line_col(change.loc.span.start);
-        out.push_str(&format!("  {change}  ({}:{})\n", file.path.display(), at.line));
+        match change.loc {
+            Some(loc) => {
+                let line = outcome.project.sources.get(loc.file).line_col(loc.span.start).line;
+                out.push_str(&format!("  {change}  ({}:{line})\n", change.path));
+            }
+            None => out.push_str(&format!("  {change}  ({}, deleted)\n", change.path)),
+        }
     }
     out.push('\n');
     out

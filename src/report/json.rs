@@ -37,7 +37,9 @@ struct JsonChange<'a> {
     element: &'a str,
     before: Option<&'a str>,
     after: Option<&'a str>,
-    location: JsonLocation<'a>,
+    path: &'a str,
+    /// `null` when the file was deleted.
+    location: Option<JsonLocation<'a>>,
 }
 
 #[derive(Serialize)]
@@ -151,11 +153,11 @@ pub fn render(outcome: &Outcome) -> String {
     let summary = Summary::of(outcome);
     let labels: Vec<Label> =
         outcome.suppressed.iter().map(|(_, s)| Label { loc: s.loc, text: "suppressed here".into() }).collect();
-    let drift_labels: Vec<Label> = outcome
+    let drift_labels: Vec<Option<Label>> = outcome
         .drift
         .iter()
         .flat_map(|(_, changes)| changes)
-        .map(|c| Label { loc: c.loc, text: "now".into() })
+        .map(|c| c.loc.map(|loc| Label { loc, text: "now".into() }))
         .collect();
     let report = Report {
         version: SCHEMA_VERSION,
@@ -194,7 +196,8 @@ pub fn render(outcome: &Outcome) -> String {
                     element: &c.element,
                     before: c.before.as_deref(),
                     after: c.after.as_deref(),
-                    location: location(sources, label),
+                    path: &c.path,
+                    location: label.as_ref().map(|l| location(sources, l)),
                 })
                 .collect(),
         }),

@@ -302,9 +302,11 @@ pub fn groups(outcome: &Outcome) -> Vec<Group<'_>> {
     for (finding, suppressed) in all {
         let group = match &finding.app {
             Some(a) => {
-                let found = groups.iter().position(
-                    |g| matches!(g.subject, Subject::App { name, kind, .. } if name == a.name && kind == a.kind),
-                );
+                // By the app's root element: two apps may share a name.
+                let found = groups.iter().position(|g| {
+                    matches!(g.subject, Subject::App { app: Some(app), .. } if app.anchor == a.anchor)
+                        || matches!(g.subject, Subject::App { name, kind, app: None, .. } if name == a.name && kind == a.kind)
+                });
                 match found {
                     Some(i) => &mut groups[i],
                     None => {

@@ -32,18 +32,19 @@ pub fn around(sources: &Sources, loc: Location, context: usize) -> Vec<Line> {
     if end.line > start.line && end.column == 1 {
         end.line -= 1;
     }
-    let lines: Vec<&str> = text.split('\n').collect();
+    // Only the lines shown are looked at: splitting the whole file for every finding made
+    // a file with many findings take time quadratic in its size.
     let first = start.line.saturating_sub(context).max(1);
-    let last = (end.line + context).min(lines.len());
-    let mut offset: usize = lines[..first - 1].iter().map(|l| l.len() + 1).sum();
+    let last = (end.line + context).min(file.line_col(text.len()).line);
     let mut out = Vec::new();
-    for (i, raw) in lines.iter().enumerate().take(last).skip(first - 1) {
-        let number = i + 1;
-        let line_start = offset;
-        offset += raw.len() + 1;
+    for number in first..=last {
+        let line_start = file.line_start(number);
+        let next = file.line_start(number + 1);
+        let raw = &text[line_start..next];
+        let raw = raw.strip_suffix('\n').unwrap_or(raw);
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         // Trailing blank lines at the end of the file add nothing.
-        if number > end.line && raw.trim().is_empty() && lines[i + 1..].iter().all(|l| l.trim().is_empty()) {
+        if number > end.line && raw.trim().is_empty() && text[next..].trim().is_empty() {
             break;
         }
         let marked = number >= start.line && number <= end.line;
