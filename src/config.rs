@@ -127,11 +127,6 @@ impl Loaded {
     pub fn rule(&self, id: &str) -> Option<&RuleConfig> {
         self.config.rules.iter().find(|(k, _)| k.get_ref() == id).map(|(_, v)| v)
     }
-
-    /// The egress IPs of an app: its own, else the project's.
-    pub fn egress_for(&self, app: &str) -> &[IpNet] {
-        self.app_egress.get(app).map_or(&self.egress, Vec::as_slice)
-    }
 }
 
 /// Reads and validates a config file.

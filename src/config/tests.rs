@@ -48,8 +48,9 @@ reason = "retired next quarter"
     )
     .unwrap();
     assert_eq!(loaded.egress.len(), 2);
-    assert_eq!(loaded.egress_for("Nightly_Sync")[0].to_string(), "198.51.100.0/28");
-    assert_eq!(loaded.egress_for("Other")[0].to_string(), "203.0.113.7");
+    let options = crate::rules::Options::from_config(&loaded);
+    assert_eq!(options.egress_for("Nightly_Sync")[0].to_string(), "198.51.100.0/28");
+    assert_eq!(options.egress_for("Other")[0].to_string(), "203.0.113.7");
     assert_eq!(loaded.rule("short-session-timeout").unwrap().minimum_minutes.as_ref().map(|m| *m.get_ref()), Some(60));
     assert_eq!(loaded.rule("parse-error").unwrap().severity.as_ref().map(|s| *s.get_ref()), Some(Level::Off));
     assert_eq!(loaded.app("Nightly_Sync").unwrap().purpose.as_ref().unwrap().get_ref(), "integration");

@@ -405,12 +405,26 @@ impl Cx<'_> {
     /// the element's text span.
     fn comma_separated(&self, el: &Element, name: &'static str) -> Vec<Value<String>> {
         let Some(text) = el.child(name).and_then(|c| c.text()) else { return Vec::new() };
-        text.value
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| Value { value: s.to_string(), raw: s.to_string(), element: name, loc: self.loc(text.span) })
-            .collect()
+        // Without entities the value is the source text, so each item gets its own span.
+        let verbatim = text.value.len() == text.span.len();
+        let mut items = Vec::new();
+        let mut offset = 0;
+        for piece in text.value.split(',') {
+            let lead = piece.len() - piece.trim_start().len();
+            let item = piece.trim();
+            if !item.is_empty() {
+                let start = text.span.start + offset + lead;
+                let span = if verbatim { Span::new(start, start + item.len()) } else { text.span };
+                items.push(Value {
+                    value: item.to_string(),
+                    raw: item.to_string(),
+                    element: name,
+                    loc: self.loc(span),
+                });
+            }
+            offset += piece.len() + 1;
+        }
+        items
     }
 
     fn ip_ranges(&self, el: &Element, name: &str, start: &'static str, end: &'static str) -> Vec<IpRange> {

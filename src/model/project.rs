@@ -116,6 +116,14 @@ impl Project {
         self.apps.iter().zip(&self.purposes)
     }
 
+    /// Apps something runs unattended (integration or offline) that have OAuth settings:
+    /// what the reliability rules judge.
+    pub fn unattended_apps(&self) -> impl Iterator<Item = (&App, &Classification, &OAuth)> {
+        self.classified_apps()
+            .filter(|(_, class)| class.purpose.is_unattended())
+            .filter_map(|(app, class)| Some((app, class, app.oauth.as_ref()?)))
+    }
+
     /// The profile an app assignment names: by file name or, for standard profiles, by the
     /// name shown in Setup; case-insensitive.
     pub fn profile(&self, name: &str) -> Option<&Profile> {

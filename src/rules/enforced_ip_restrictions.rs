@@ -1,4 +1,4 @@
-use super::{Options, app_name, assigned_profiles};
+use super::{Options, app_name, assigned_profiles, unrestricted};
 use crate::finding::{Finding, Severity};
 use crate::ip::IpNet;
 use crate::model::{AppKind, IpRange, IpRelaxation, Profile, Project, Setting};
@@ -6,11 +6,7 @@ use crate::source::Location;
 
 pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for (app, class) in project.classified_apps() {
-        if !class.purpose.is_unattended() {
-            continue;
-        }
-        let Some(oauth) = &app.oauth else { continue };
+    for (app, class, oauth) in project.unattended_apps() {
         let relaxation = match &oauth.ip_relaxation {
             Setting::Set(v) => Some(v),
             Setting::Absent => None,
@@ -20,15 +16,12 @@ pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
 
         // IP restrictions only exist where the user's profile has login IP ranges. The
         // config may name the integration user's profile; else the app's assigned ones.
-        let assigned: Vec<Option<&Profile>> =
-            assigned_profiles(project, options, app).into_iter().map(|a| a.profile).collect();
-        let restricting: Vec<&Profile> =
-            assigned.iter().flatten().copied().filter(|p| !p.login_ip_ranges.is_empty()).collect();
-        let all_unrestricted =
-            !assigned.is_empty() && assigned.iter().all(|p| p.is_some_and(|p| p.login_ip_ranges.is_empty()));
-        if all_unrestricted {
+        let assigned = assigned_profiles(project, options, app);
+        if unrestricted(&assigned) {
             continue;
         }
+        let restricting: Vec<&Profile> =
+            assigned.iter().filter_map(|a| a.profile).filter(|p| !p.login_ip_ranges.is_empty()).collect();
         let egress = options.egress_for(&app.name);
         // JWT bearer (and SAML bearer) logins are always checked against login IP ranges.
         let jwt = oauth.certificate.is_some();

@@ -5,11 +5,7 @@ use crate::report::fmt_minutes;
 
 pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for (app, class) in project.classified_apps() {
-        if !class.purpose.is_unattended() {
-            continue;
-        }
-        let Some(oauth) = &app.oauth else { continue };
+    for (app, class, oauth) in project.unattended_apps() {
         // Without the scope no refresh token is issued, so its policy does not matter.
         let Some(scope) = oauth.refresh_scope() else { continue };
         // An absent policy is Salesforce's default, `infinite`.

@@ -1,4 +1,4 @@
-use super::{Options, assigned_profiles};
+use super::{Options, assigned_profiles, unrestricted};
 use crate::finding::{Finding, Severity};
 use crate::model::{IpRelaxation, Project};
 
@@ -19,10 +19,7 @@ pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
                 IpRelaxation::Bypass2Factor | IpRelaxation::Bypass => true,
             };
             // Without login IP ranges on the integration user's profile there is nothing to enforce.
-            let assigned = assigned_profiles(project, options, app);
-            let unrestricted = !assigned.is_empty()
-                && assigned.iter().all(|a| a.profile.is_some_and(|p| p.login_ip_ranges.is_empty()));
-            (relaxed && !unrestricted).then_some((app, class, v))
+            (relaxed && !unrestricted(&assigned_profiles(project, options, app))).then_some((app, class, v))
         })
         .collect();
     if relaxed.is_empty() {

@@ -210,6 +210,12 @@ fn assigned_profiles<'a>(project: &'a Project, options: &'a Options, app: &'a Ap
     }
 }
 
+/// Every profile the integration user may have is in the repository and has no login IP
+/// ranges: IP restrictions cannot bite.
+fn unrestricted(assigned: &[AssignedProfile]) -> bool {
+    !assigned.is_empty() && assigned.iter().all(|a| a.profile.is_some_and(|p| p.login_ip_ranges.is_empty()))
+}
+
 /// The app's effective session timeout, with the integration user's profile from config
 /// when it names one. Every rule and report uses this one.
 pub fn effective_timeout(project: &Project, options: &Options, app: &App) -> EffectiveTimeout {

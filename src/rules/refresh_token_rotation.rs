@@ -4,11 +4,7 @@ use crate::model::{AppKind, Project};
 
 pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for (app, class) in project.classified_apps() {
-        if !class.purpose.is_unattended() {
-            continue;
-        }
-        let Some(oauth) = &app.oauth else { continue };
+    for (app, class, oauth) in project.unattended_apps() {
         let Some(rotation) = oauth.refresh_rotation.as_ref().filter(|r| r.value) else { continue };
         // Rotation only matters to clients that use refresh tokens.
         if oauth.refresh_scope().is_none() {
