@@ -1,12 +1,20 @@
 //! Finding the metadata files to read: `sfdx-project.json` package directories,
 //! `.forceignore`, and the walk. Files are recognized by name; none is opened here.
+//!
+//! The walk is the largest part of a run on a big repository (tens of thousands of
+//! files, a few dozen of them read), so it is parallel (one task per folder, on rayon's
+//! pool) and does as little as it can per entry: a file's name is checked before
+//! anything else, and only a file whose name qualifies (or a folder) gets a path and
+//! is matched against `.forceignore`. Folders that hold only the content of bundles
+//! (`lwc`, `aura`, `staticresources`) are not entered.
 
-use std::collections::BTreeMap;
+use std::collections::HashSet;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use serde::Deserialize;
-use walkdir::WalkDir;
 
 use crate::model::MetadataKind;
 
@@ -98,25 +106,32 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovery, DiscoverError> {
 
 pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discovery, DiscoverError> {
     let mut discovery = Discovery::default();
-    let mut found: BTreeMap<PathBuf, Candidate> = BTreeMap::new();
+    let mut found: Vec<Candidate> = Vec::new();
     let mut only = Vec::new();
+    // Folders already walked as a project or folder: each is walked once, however many
+    // of its files are named (a pre-commit hook passes every changed file).
+    let mut walked: HashSet<PathBuf> = HashSet::new();
     for given in paths {
         let path = std::path::absolute(given)
             .map_err(|e| DiscoverError::Io { path: given.clone(), message: e.to_string() })?;
         let meta = std::fs::metadata(&path).map_err(|_| DiscoverError::NotFound(given.clone()))?;
         if meta.is_dir() {
-            let scope = scope_for_dir(&path, &mut discovery.notes)?;
-            walk(&scope, exclude, &mut found, &mut discovery.notes);
+            if walked.insert(path.clone()) {
+                let scope = scope_for_dir(&path, &mut discovery.notes)?;
+                walk(&scope, exclude, &mut found, &mut discovery.notes);
+            }
         } else {
             only.push(path.clone());
             // The file's project gives it context (org settings, profiles, sibling ECA files).
-            if let Some(root) = project_root_above(&path) {
+            if let Some(root) = project_root_above(&path)
+                && walked.insert(root.clone())
+            {
                 let scope = scope_for_dir(&root, &mut discovery.notes)?;
                 walk(&scope, exclude, &mut found, &mut discovery.notes);
             }
             // A named file is read even without a project, and even when ignored: the user asked.
             if let Some(candidate) = candidate(&path) {
-                found.entry(path).or_insert(candidate);
+                found.push(candidate);
             } else {
                 discovery.notes.push(format!(
                     "{}: not a metadata file forcelint reads (connected apps, external client apps, Security.settings, profiles, profile session settings)",
@@ -125,7 +140,10 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
             }
         }
     }
-    discovery.files = found.into_values().collect();
+    // Sorted by path; of two walks that found the same file, the first is kept (they agree).
+    found.sort_by(|a, b| a.path.cmp(&b.path));
+    found.dedup_by(|later, earlier| later.path == earlier.path);
+    discovery.files = found;
     if !only.is_empty() {
         only.sort();
         discovery.only = Some(only);
@@ -191,36 +209,219 @@ fn forceignore(root: &Path, notes: &mut Vec<String>) -> Gitignore {
     })
 }
 
-fn walk(scope: &Scope, exclude: &Exclude, found: &mut BTreeMap<PathBuf, Candidate>, notes: &mut Vec<String>) {
-    for dir in &scope.source_dirs {
-        let walker = WalkDir::new(dir).follow_links(false).into_iter().filter_entry(|entry| {
-            if entry.depth() == 0 {
-                return true;
-            }
-            let name = entry.file_name().to_string_lossy();
-            let is_dir = entry.file_type().is_dir();
-            if is_dir && name == "node_modules" {
-                return false;
-            }
-            !scope.ignore.matched(entry.path(), is_dir).is_ignore() && !exclude.matches(entry.path())
-        });
-        for entry in walker {
+/// Folders that only ever hold the content of one bundle or static resource: Salesforce
+/// resolves every file below a folder of this name as part of that type
+/// (`strictDirectoryNames` in the CLI's metadata registry), so no connected app, external
+/// client app, settings file or profile can be inside. They are often large (unzipped
+/// libraries, Lightning components with their tests) and are not entered.
+const CONTENT_ONLY_DIRS: [&str; 3] = ["lwc", "aura", "staticresources"];
+
+/// Folders never entered, whatever the ignore rules say.
+fn never_walked(name: &OsStr) -> bool {
+    name == "node_modules" || CONTENT_ONLY_DIRS.iter().any(|d| name == *d)
+}
+
+/// What one walk shares between its tasks.
+struct Walk<'a> {
+    scope: &'a Scope,
+    exclude: &'a Exclude,
+    found: Mutex<Vec<Candidate>>,
+    notes: Mutex<Vec<String>>,
+}
+
+impl Walk<'_> {
+    fn ignored(&self, path: &Path, is_dir: bool) -> bool {
+        self.scope.ignore.matched(path, is_dir).is_ignore() || self.exclude.matches(path)
+    }
+
+    fn note(&self, path: &Path, error: &std::io::Error) {
+        self.notes.lock().unwrap_or_else(|e| e.into_inner()).push(format!("{}: cannot read: {error}", path.display()));
+    }
+
+    /// Reads one folder: keeps the files whose names qualify and are not ignored, and
+    /// spawns a task for each sub-folder to enter. Tasks are spawned, not nested, so a
+    /// deep tree never deepens the stack.
+    fn dir<'s>(&'s self, scope: &rayon::Scope<'s>, dir: PathBuf) {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) => return self.note(&dir, &e),
+        };
+        let mut files = Vec::new();
+        for entry in entries {
             let entry = match entry {
-                Ok(e) => e,
+                Ok(entry) => entry,
                 Err(e) => {
-                    let path = e.path().map(|p| p.display().to_string()).unwrap_or_default();
-                    let reason = e.io_error().map_or_else(|| e.to_string(), |io| io.to_string());
-                    notes.push(format!("{path}: cannot read: {reason}"));
+                    self.note(&dir, &e);
                     continue;
                 }
             };
-            // Links are not followed: a project never needs them, and they may lead out.
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            if let Some(c) = candidate(entry.path()) {
-                found.entry(c.path.clone()).or_insert(c);
+            // From the directory entry itself where the file system records it (no stat).
+            // A symbolic link is neither a file nor a folder here: links are not followed,
+            // since a project never needs them and they may lead out of it.
+            let file_type = match entry.file_type() {
+                Ok(t) => t,
+                Err(e) => {
+                    self.note(&entry.path(), &e);
+                    continue;
+                }
+            };
+            let name = entry.file_name();
+            if file_type.is_dir() {
+                if never_walked(&name) {
+                    continue;
+                }
+                let path = entry.path();
+                if !self.ignored(&path, true) {
+                    scope.spawn(move |scope| self.dir(scope, path));
+                }
+            } else if file_type.is_file() {
+                // The name first: most files are not metadata forcelint reads.
+                let Some((kind, full_name)) = name.to_str().and_then(MetadataKind::from_file_name) else {
+                    continue;
+                };
+                let path = entry.path();
+                if !self.ignored(&path, false) {
+                    files.push(Candidate { path, kind, full_name: full_name.to_string() });
+                }
             }
         }
+        if !files.is_empty() {
+            self.found.lock().unwrap_or_else(|e| e.into_inner()).append(&mut files);
+        }
+    }
+}
+
+/// Walks the scope's source folders in parallel; `found` gets the qualifying files (in no
+/// particular order: the caller sorts), `notes` the folders that could not be read, sorted.
+fn walk(scope: &Scope, exclude: &Exclude, found: &mut Vec<Candidate>, notes: &mut Vec<String>) {
+    let walk = Walk { scope, exclude, found: Mutex::new(Vec::new()), notes: Mutex::new(Vec::new()) };
+    rayon::scope(|s| {
+        for dir in &scope.source_dirs {
+            let walk = &walk;
+            s.spawn(move |s| walk.dir(s, dir.clone()));
+        }
+    });
+    found.append(&mut walk.found.into_inner().unwrap_or_else(|e| e.into_inner()));
+    let mut walk_notes = walk.notes.into_inner().unwrap_or_else(|e| e.into_inner());
+    walk_notes.sort();
+    notes.append(&mut walk_notes);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::{Exclude, discover, discover_excluding};
+
+    const APP: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>A</label>\n</ConnectedApp>\n";
+
+    fn write(root: &Path, rel: &str) -> PathBuf {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, APP).unwrap();
+        path
+    }
+
+    fn names(root: &Path, paths: &[PathBuf]) -> Vec<String> {
+        let found = discover(paths).unwrap();
+        found.files.iter().map(|c| c.path.strip_prefix(root).unwrap().to_string_lossy().into_owned()).collect()
+    }
+
+    /// A tree with many folders, some of them ignored, linked or content-only.
+    fn project() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("sfdx-project.json"),
+            r#"{"packageDirectories": [{"path": "force-app", "default": true}, {"path": "pkg/b"}]}"#,
+        )
+        .unwrap();
+        std::fs::write(root.join(".forceignore"), "**/legacy/**\n**/*.ecaGlblOauth-meta.xml\n").unwrap();
+        for i in 0..40 {
+            write(root, &format!("force-app/main/default/connectedApps/App{i:02}.connectedApp-meta.xml"));
+            write(root, &format!("force-app/main/default/classes/C{i}.cls-meta.xml"));
+            write(root, &format!("force-app/main/default/objects/O{i}__c/fields/F.field-meta.xml"));
+        }
+        write(root, "pkg/b/main/default/profiles/Admin.profile-meta.xml");
+        write(root, "pkg/b/main/default/settings/Security.settings-meta.xml");
+        write(root, "pkg/b/main/default/settings/Account.settings-meta.xml");
+        write(root, "force-app/main/default/legacy/connectedApps/Old.connectedApp-meta.xml");
+        write(root, "force-app/main/default/extlClntAppGlobalOauthSets/X_glbl.ecaGlblOauth-meta.xml");
+        write(root, "force-app/main/default/.hidden/Dot.connectedApp-meta.xml");
+        write(root, "force-app/main/default/node_modules/pkg/Nm.connectedApp-meta.xml");
+        // Salesforce reads everything below these folders as bundle or resource content.
+        write(root, "force-app/main/default/lwc/card/Lwc.connectedApp-meta.xml");
+        write(root, "force-app/main/default/aura/Wrap/Aura.connectedApp-meta.xml");
+        write(root, "force-app/main/default/staticresources/lib/Res.connectedApp-meta.xml");
+        write(root, "outside/Outside.connectedApp-meta.xml");
+        std::os::unix::fs::symlink(root.join("outside"), root.join("force-app/main/default/linked")).unwrap();
+        std::os::unix::fs::symlink(
+            root.join("outside/Outside.connectedApp-meta.xml"),
+            root.join("force-app/main/default/connectedApps/Link.connectedApp-meta.xml"),
+        )
+        .unwrap();
+        dir
+    }
+
+    #[test]
+    fn the_walk_finds_qualifying_files_sorted_and_honours_ignores() {
+        let dir = project();
+        let root = dir.path();
+        let mut want: Vec<String> =
+            (0..40).map(|i| format!("force-app/main/default/connectedApps/App{i:02}.connectedApp-meta.xml")).collect();
+        want.push("pkg/b/main/default/profiles/Admin.profile-meta.xml".into());
+        want.push("pkg/b/main/default/settings/Security.settings-meta.xml".into());
+        // Every run gives the same list, in path order, whatever the threads did.
+        for _ in 0..5 {
+            assert_eq!(names(root, &[root.to_path_buf()]), want);
+        }
+    }
+
+    #[test]
+    fn a_named_file_is_read_with_its_project_walked_once() {
+        let dir = project();
+        let root = dir.path();
+        let a = root.join("force-app/main/default/connectedApps/App01.connectedApp-meta.xml");
+        let b = root.join("force-app/main/default/connectedApps/App02.connectedApp-meta.xml");
+        let ignored = root.join("force-app/main/default/legacy/connectedApps/Old.connectedApp-meta.xml");
+        let found = discover(&[a.clone(), b.clone(), ignored.clone(), root.to_path_buf()]).unwrap();
+        assert_eq!(found.files.len(), 43, "the project's 42 files and the named ignored one, once each");
+        assert!(found.files.windows(2).all(|w| w[0].path < w[1].path));
+        let mut only = vec![a, b, ignored];
+        only.sort();
+        assert_eq!(found.only, Some(only));
+        assert!(found.notes.is_empty(), "{:?}", found.notes);
+    }
+
+    #[test]
+    fn config_excludes_prune_folders_and_files() {
+        let dir = project();
+        let root = dir.path();
+        let exclude = Exclude {
+            base: root.to_path_buf(),
+            patterns: vec![
+                glob::Pattern::new("pkg/b/**/profiles").unwrap(),
+                glob::Pattern::new("**/App1?.connectedApp-meta.xml").unwrap(),
+            ],
+        };
+        let found = discover_excluding(&[root.to_path_buf()], &exclude).unwrap();
+        let names: Vec<_> =
+            found.files.iter().map(|c| c.path.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(names.len(), 31, "{names:?}");
+        assert!(!names.iter().any(|n| n.starts_with("App1") || n.starts_with("Admin")), "{names:?}");
+    }
+
+    #[test]
+    fn a_folder_without_a_project_is_walked_whole() {
+        let dir = project();
+        let root = dir.path();
+        let pkg = root.join("pkg");
+        assert_eq!(
+            names(root, &[pkg]),
+            [
+                "pkg/b/main/default/profiles/Admin.profile-meta.xml",
+                "pkg/b/main/default/settings/Security.settings-meta.xml"
+            ]
+        );
     }
 }
