@@ -332,8 +332,15 @@ pub fn starter(project: &crate::model::Project) -> String {
         }
         out.push('\n');
     }
+    let mut written = std::collections::BTreeSet::new();
     for (app, class) in project.classified_apps() {
-        let _ = writeln!(out, "# {} `{}`: detected as {}", app.kind.describe(), app.name, class.summary());
+        // Config is keyed by name: two apps of one name (in two package directories, or in
+        // source and metadata format) get one section, as a second would be a duplicate key.
+        if !written.insert(&app.name) {
+            continue;
+        }
+        let about = format!("{} `{}`: detected as {}", app.kind.describe(), app.name, class.summary());
+        let _ = writeln!(out, "# {}", comment_text(&about));
         let _ = writeln!(out, "[apps.{}]", toml_key(&app.name));
         let _ = writeln!(
             out,
@@ -363,8 +370,26 @@ pub fn starter(project: &crate::model::Project) -> String {
 /// A bare key where TOML allows one, else a quoted key.
 fn toml_key(name: &str) -> String {
     if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-        name.to_string()
-    } else {
-        format!("{:?}", name)
+        return name.to_string();
     }
+    // TOML's escapes, not Rust's (`{:?}` wrote `\u{7f}`, which TOML refuses).
+    let mut key = String::from("\"");
+    for c in name.chars() {
+        match c {
+            '"' => key.push_str("\\\""),
+            '\\' => key.push_str("\\\\"),
+            c if c.is_control() => key.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => key.push(c),
+        }
+    }
+    key.push('"');
+    key
+}
+
+/// Text for a TOML comment: control characters, which TOML refuses there (a line break
+/// would end the comment), are shown escaped.
+fn comment_text(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() && c != '\t' { c.escape_unicode().to_string() } else { c.to_string() })
+        .collect()
 }

@@ -81,7 +81,14 @@ pub fn changed_files(dir: &Path, rev: &str) -> Result<(PathBuf, Vec<PathBuf>), S
 }
 
 fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().map_err(|e| format!("cannot run git: {e}"))?;
+    // In a partial clone, `git show` could fetch old blobs from the remote: never.
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_NO_LAZY_FETCH", "1")
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
     }

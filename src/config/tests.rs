@@ -166,3 +166,35 @@ fn workers_must_be_positive() {
     assert_eq!(at, "0");
     assert!(parse_str("[apps.Sync]\nworkers = 2\n").is_ok());
 }
+
+#[test]
+fn starter_keys_and_comments_are_valid_toml_for_any_app_name() {
+    // Found by the `pipeline` fuzz target's check that `forcelint init` writes a config
+    // forcelint accepts: app names come from XML text, which may hold control characters.
+    for name in ["Plain_Name-1", "My App", "Ünïcode", "a\u{7f}b", "line\nbreak", "q\"uote\\slash", "tab\there", ""] {
+        let text = format!("# {}\n[apps.{}]\nowner = \"x\"\n", comment_text(&format!("app `{name}`")), toml_key(name));
+        let loaded = parse_str(&text).unwrap_or_else(|e| panic!("{name:?}: {}\n{text}", e.message));
+        assert!(loaded.app(name).is_some(), "{name:?}\n{text}");
+    }
+}
+
+#[test]
+fn starter_has_one_section_per_app_name() {
+    // Found by the `pipeline` fuzz target: the same app in two folders (two package
+    // directories, or source and metadata format) gave `[apps.Sync]` twice, a duplicate key.
+    use crate::model::{MetadataKind, Project, build_file};
+    use crate::source::{FileId, SourceFile, Sources};
+    let text = "<ConnectedApp><oauthConfig><scopes>RefreshToken</scopes></oauthConfig></ConnectedApp>";
+    let doc = crate::xml::parse(text).unwrap();
+    let mut sources = Sources::default();
+    let mut built = Vec::new();
+    for (i, dir) in ["a", "b"].into_iter().enumerate() {
+        sources.add(SourceFile::new(format!("{dir}/Sync.connectedApp-meta.xml").into(), text.into()));
+        built.push(build_file(FileId(i as u32), MetadataKind::ConnectedApp, "Sync", &doc, &mut Vec::new()));
+    }
+    let project = Project::assemble(sources, built, Vec::new(), &|_| None);
+    assert_eq!(project.apps.len(), 2);
+    let text = starter(&project);
+    assert_eq!(text.matches("[apps.Sync]").count(), 1, "{text}");
+    parse_str(&text).expect("the starter config is valid");
+}

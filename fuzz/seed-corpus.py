@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora, fuzz/corpus/<target>/seed-*, from the project's own fixtures.
+
+Run from anywhere: `python3 fuzz/seed-corpus.py`. Only seeds are kept in git (see
+fuzz/.gitignore); what libFuzzer adds beside them is not.
+"""
+import hashlib
+import pathlib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+CORPUS = ROOT / "fuzz" / "corpus"
+
+# As MetadataKind::ALL and NAMES in fuzz/src/harness.rs; 9 is `forcelint.toml`.
+SUFFIXES = ["connectedApp", "eca", "ecaOauth", "ecaGlblOauth", "ecaOauthPlcy", "ecaPlcy", "settings", "profile",
+            "profileSessionSetting"]
+NAMES = ["App", "Admin", "Integration", "Security", "Billing_Connector", "Billing_Connector_oauthPlcy", "My.App", "Ü n"]
+CONFIG = len(SUFFIXES)
+MAX_FILES = 8
+
+
+def kind_of(path):
+    name = path.name.removesuffix("-meta.xml")
+    if "." not in name:
+        return None
+    full, suffix = name.rsplit(".", 1)
+    if suffix not in SUFFIXES or (suffix == "settings" and full != "Security"):
+        return None
+    return SUFFIXES.index(suffix), full
+
+
+def name_byte(full):
+    # Never 0, which separates files: the harness takes the byte modulo len(NAMES).
+    index = NAMES.index(full) if full in NAMES else (1 if "Admin" in full else 2 if "Integration" in full else 0)
+    return index + len(NAMES)
+
+
+def kind_byte(kind):
+    # Never 0, as above: the harness takes the byte modulo len(SUFFIXES) + 1.
+    return kind + len(SUFFIXES) + 1
+
+
+def write(target, data):
+    folder = CORPUS / target
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"seed-{hashlib.sha1(data).hexdigest()[:16]}").write_bytes(data)
+
+
+def main():
+    metadata = sorted(p for p in FIXTURES.rglob("*") if p.is_file() and kind_of(p))
+    for path in metadata:
+        kind, _ = kind_of(path)
+        data = path.read_bytes()
+        write("xml_parse", data)
+        write("model_build", bytes([kind]) + data)
+    configs = sorted(FIXTURES.rglob("forcelint.toml"))
+    for path in configs:
+        write("config", path.read_bytes())
+    # One pipeline seed per folder of metadata files (a project, a rule fixture case).
+    roots = sorted({next((a for a in p.parents if (a / "sfdx-project.json").exists()), p.parent) for p in metadata})
+    for root in roots:
+        files = [p for p in metadata if root in p.parents][:MAX_FILES - 1]
+        chunks = [bytes([kind_byte(kind_of(p)[0]), name_byte(kind_of(p)[1])]) + p.read_bytes() for p in files]
+        if (root / "forcelint.toml").exists():
+            chunks.append(bytes([CONFIG, name_byte("App")]) + (root / "forcelint.toml").read_bytes())
+        write("pipeline", b"\0".join(chunks))
+
+
+if __name__ == "__main__":
+    main()

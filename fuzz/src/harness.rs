@@ -1,0 +1,266 @@
+//! What each fuzz target does with its input, as plain functions that panic when forcelint
+//! breaks a promise. Shared by the fuzz crate (`fuzz/fuzz_targets/`) and by
+//! `tests/robustness.rs`, which replays `fixtures/fuzz-regressions/<target>/*` through them.
+//!
+//! Besides "no panic", the harness checks what later stages rely on: every span is inside
+//! its text and on character boundaries, the JSON report is JSON, and the starter config
+//! that `forcelint init` writes for the apps found is a config forcelint accepts.
+
+use std::path::{Path, PathBuf};
+
+use forcelint::config::{self, Loaded};
+use forcelint::engine::{self, Outcome};
+use forcelint::finding::Finding;
+use forcelint::model::{BuiltFile, MetadataKind, ParseFailure, Problem, Project, Purpose, build_file};
+use forcelint::report::{concise, human, json};
+use forcelint::rules::{Options, RULES};
+use forcelint::source::{FileId, Location, SourceFile, Sources};
+use forcelint::suppress::{self, Date};
+use forcelint::xml::{self, Document, Node, Span};
+
+/// A target's body: panics where forcelint breaks a promise.
+pub type Body = fn(&[u8]);
+
+/// The targets by name, which is also the name of their folders in `fuzz/corpus/` and
+/// `fixtures/fuzz-regressions/`.
+pub const TARGETS: [(&str, Body); 4] =
+    [("xml_parse", xml_parse), ("model_build", model_build), ("pipeline", pipeline), ("config", config)];
+
+/// At most this many files in one `pipeline` input.
+pub const MAX_FILES: usize = 8;
+
+/// Full names the `pipeline` target gives its files, so that files can refer to each
+/// other (profiles by name, ECA parts by app name) and names need quoting in TOML.
+const NAMES: [&str; 8] =
+    ["App", "Admin", "Integration", "Security", "Billing_Connector", "Billing_Connector_oauthPlcy", "My.App", "Ü n"];
+
+/// (a) The XML layer: `xml::parse` on any text.
+pub fn xml_parse(data: &[u8]) {
+    let source = String::from_utf8_lossy(data);
+    match xml::parse(&source) {
+        Ok(doc) => check_document(&source, &doc),
+        Err(e) => check_span(&source, e.span, "parse error"),
+    }
+}
+
+/// (b) The model: the first byte chooses the metadata kind, the rest is the file.
+pub fn model_build(data: &[u8]) {
+    let Some((&selector, rest)) = data.split_first() else { return };
+    let kind = MetadataKind::ALL[usize::from(selector) % MetadataKind::ALL.len()];
+    let source = String::from_utf8_lossy(rest);
+    let Ok(doc) = xml::parse(&source) else { return };
+    let mut problems = Vec::new();
+    let built = build_file(FileId(0), kind, "Fuzz", &doc, &mut problems);
+    for problem in &problems {
+        check_location(&source, problem.loc, "problem");
+    }
+    if let BuiltFile::Failed(failure) = &built {
+        check_location(&source, failure.loc, "failure");
+    }
+}
+
+/// (c) The whole pipeline on a small project held in memory, the way `engine::run` does
+/// it: files are separated by NUL bytes (never valid in XML); in each, the first byte
+/// chooses the kind (modulo 10: the nine kinds, then `forcelint.toml`), the second the full
+/// name (modulo 8), the rest is the text. Neither byte can be 0, the separator.
+/// Then assemble, every rule, inline and config suppressions, sort, baseline entries, and
+/// every report format.
+pub fn pipeline(data: &[u8]) {
+    let mut texts = Vec::new();
+    let mut built = Vec::new();
+    let mut problems = Vec::new();
+    let mut documents = Vec::new();
+    let mut config_text = None;
+    for chunk in data.split(|&b| b == 0).take(MAX_FILES) {
+        let [kind, name, rest @ ..] = chunk else { continue };
+        let name = NAMES[usize::from(*name) % NAMES.len()];
+        let Some(&kind) = MetadataKind::ALL.get(usize::from(*kind) % (MetadataKind::ALL.len() + 1)) else {
+            config_text.get_or_insert_with(|| String::from_utf8_lossy(rest).into_owned());
+            continue;
+        };
+        let id = FileId(texts.len() as u32);
+        let path = PathBuf::from(format!("force-app/main/default/f{}/{name}.{}-meta.xml", id.0, kind.suffix()));
+        // As `engine::read`: invalid UTF-8 keeps the valid prefix and fails at its end.
+        let (text, file, doc) = match String::from_utf8(rest.to_vec()) {
+            Ok(text) => match xml::parse(&text) {
+                Ok(doc) => {
+                    let file = build_file(id, kind, name, &doc, &mut problems);
+                    (text, file, Some(doc))
+                }
+                Err(e) => (text, failed(id, e.span, e.message), None),
+            },
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(&rest[..valid]).into_owned();
+                (text, failed(id, Span::new(valid, valid), "not UTF-8".into()), None)
+            }
+        };
+        texts.push((path, text));
+        built.push(file);
+        documents.push(doc);
+    }
+
+    let config = match config_text.map(|text| config::parse(Path::new(config::FILE_NAME), text)) {
+        Some(Ok(loaded)) => loaded,
+        Some(Err(e)) => {
+            let _ = human::config_error(&e, false);
+            Loaded::default()
+        }
+        None => Loaded::default(),
+    };
+    let mut sources = Sources::default();
+    for (path, text) in texts {
+        sources.add(SourceFile::new(path, text));
+    }
+    let config_file = config.path.as_ref().map(|path| {
+        documents.push(None);
+        sources.add(SourceFile::new(path.clone(), config.text.clone()))
+    });
+    let declared = |name: &str| -> Option<(Purpose, Location)> {
+        let purpose = config.app(name)?.purpose.as_ref()?;
+        let span = purpose.span();
+        Some((
+            Purpose::from_name(purpose.get_ref())?,
+            Location { file: config_file?, span: Span::new(span.start, span.end) },
+        ))
+    };
+    let mut project = Project::assemble(sources, built, problems, &declared);
+    project.documents = documents;
+    check_project(&project);
+
+    let options = Options::from_config(&config);
+    let findings: Vec<Finding> =
+        RULES.iter().filter_map(|r| r.check).flat_map(|check| check(&project, &options)).collect();
+    let mut all = config_file.map(|file| suppress::from_config(&config, file)).unwrap_or_default();
+    for (i, doc) in project.documents.iter().enumerate() {
+        if let Some(doc) = doc {
+            all.extend(suppress::inline(FileId(i as u32), doc));
+        }
+    }
+    let today = Date::from_days(20_000);
+    let (mut findings, suppressed) = suppress::apply(findings, &all, &project.sources, config.base_dir(), today);
+    engine::sort(&project, &mut findings);
+    for finding in findings.iter().chain(suppressed.iter().map(|(f, _)| f)) {
+        check_finding(&project, finding);
+        let _ = forcelint::baseline::entry(&project, finding);
+    }
+
+    // `forcelint init` writes this for the apps found; forcelint must accept it back.
+    let starter = config::starter(&project);
+    if let Err(e) = config::parse(Path::new(config::FILE_NAME), starter.clone()) {
+        panic!("the starter config is refused: {}\n{starter}", e.message);
+    }
+
+    let outcome = Outcome {
+        project,
+        findings,
+        suppressed,
+        baselined: 0,
+        stale_baseline: Vec::new(),
+        notes: Vec::new(),
+        config,
+        drift: None,
+    };
+    let _ = concise::render(&outcome);
+    let report = json::render(&outcome);
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(&report) {
+        panic!("the JSON report is not JSON: {e}\n{report}");
+    }
+    let _ = human::render(&outcome, &human::Style { color: false, width: 80 });
+}
+
+/// `forcelint.toml` on its own: load, options, suppressions, and the error report.
+pub fn config(data: &[u8]) {
+    let text = String::from_utf8_lossy(data).into_owned();
+    match config::parse(Path::new(config::FILE_NAME), text) {
+        Ok(loaded) => {
+            let _ = Options::from_config(&loaded);
+            for s in suppress::from_config(&loaded, FileId(0)) {
+                check_span(&loaded.text, s.loc.span, "suppression");
+            }
+        }
+        Err(e) => {
+            check_span(&e.text, e.span, "config error");
+            let _ = human::config_error(&e, false);
+            let _ = human::config_error(&e, true);
+        }
+    }
+}
+
+fn failed(file: FileId, span: Span, message: String) -> BuiltFile {
+    BuiltFile::Failed(ParseFailure { loc: Location { file, span }, message })
+}
+
+/// A span is inside `text` and starts and ends on character boundaries.
+fn check_span(text: &str, span: Span, what: &str) {
+    assert!(
+        span.start <= span.end
+            && span.end <= text.len()
+            && text.is_char_boundary(span.start)
+            && text.is_char_boundary(span.end),
+        "{what}: span {span:?} is not a character range of a {}-byte text",
+        text.len()
+    );
+}
+
+fn check_location(text: &str, loc: Location, what: &str) {
+    check_span(text, loc.span, what);
+}
+
+fn check_in(project: &Project, loc: Location, what: &str) {
+    assert!((loc.file.0 as usize) < project.sources.len(), "{what}: file {:?} is not a source", loc.file);
+    check_span(&project.sources.get(loc.file).text, loc.span, what);
+}
+
+fn check_project(project: &Project) {
+    for Problem { loc, .. } in &project.problems {
+        check_in(project, *loc, "problem");
+    }
+    for ParseFailure { loc, .. } in &project.parse_failures {
+        check_in(project, *loc, "parse failure");
+    }
+    for app in &project.apps {
+        check_in(project, app.anchor, "app anchor");
+    }
+}
+
+fn check_finding(project: &Project, finding: &Finding) {
+    let what = finding.rule;
+    check_in(project, finding.primary.loc, what);
+    for label in &finding.related {
+        check_in(project, label.loc, what);
+    }
+    for label in finding.app.iter().flat_map(|a| &a.evidence) {
+        check_in(project, label.loc, what);
+    }
+}
+
+/// Every span of the tree, and of every element's `text()`, is a character range of the
+/// source; an element's name span holds its (local) name.
+fn check_document(source: &str, doc: &Document) {
+    for comment in &doc.comments {
+        check_span(source, comment.span, "comment");
+    }
+    // No recursion: the tree is at most `MAX_DEPTH` deep, but the check need not rely on it.
+    let mut stack = vec![&doc.root];
+    while let Some(element) = stack.pop() {
+        check_span(source, element.span, "element");
+        check_span(source, element.name_span, "element name");
+        assert_eq!(&source[element.name_span.start..element.name_span.end], element.name, "name span");
+        assert!(
+            element.span.start <= element.name_span.start && element.name_span.end <= element.span.end,
+            "the name span {:?} is outside the element {:?}",
+            element.name_span,
+            element.span
+        );
+        if let Some(text) = element.text() {
+            check_span(source, text.span, "element text");
+        }
+        for node in &element.nodes {
+            match node {
+                Node::Element(child) => stack.push(child),
+                Node::Text(t) | Node::Comment(t) => check_span(source, t.span, "text"),
+            }
+        }
+    }
+}

@@ -1,0 +1,398 @@
+//! Nothing in a repository, however broken or hostile, makes forcelint panic, hang, or eat
+//! memory: pathological files and folders, end to end through the built binary (always with
+//! a timeout), plus the inputs the fuzzers found (`fixtures/fuzz-regressions/`).
+//!
+//! Covered elsewhere, so not repeated here:
+//! - a 1 MB text node: `xml_edge_cases::big_text_node_is_fine`;
+//! - elements nested 100,000 deep (a `parse-error`, no stack overflow):
+//!   `xml_edge_cases::deep_nesting`;
+//! - invalid UTF-8: `xml_edge_cases::non_utf8_file`; UTF-16 with and without a byte-order
+//!   mark: `xml_edge_cases::utf16_files`;
+//! - a file just over the size limit, written in full: `xml_edge_cases::file_over_the_size_limit`;
+//! - DOCTYPE entities are never expanded: `fixtures/xml/malformed/Doctype_Entity.connectedApp-meta.xml`
+//!   (`xml_edge_cases`) and `doctype_entities_are_never_expanded` in `src/xml/tests.rs`;
+//! - a symbolic link loop between folders: `cli::symlink_loops_do_not_hang`;
+//! - a path that does not exist (exit 2, a clear message): `cli::run_failures_exit_two`;
+//! - a folder with no Salesforce metadata (exit 0, a note on stderr):
+//!   `cli::a_folder_without_metadata_gets_a_note`.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use forcelint::discover::Candidate;
+use forcelint::model::MetadataKind;
+use forcelint::rules::Options;
+use serde_json::Value;
+
+#[path = "../fuzz/src/harness.rs"]
+mod harness;
+
+/// Every run here finishes in seconds; this only turns a hang into a failure.
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+const SUFFIX: &str = ".connectedApp-meta.xml";
+
+fn forcelint() -> Command {
+    let mut cmd = Command::cargo_bin("forcelint").unwrap();
+    cmd.env_remove("NO_COLOR").timeout(TIMEOUT);
+    cmd
+}
+
+/// Runs the binary; it must finish in time with 0 or 1 (findings or none), never crash.
+fn run(args: &[&str], paths: &[&Path]) -> Output {
+    let out = forcelint().args(args).args(paths).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{args:?} {paths:?}: {:?} (killed after {TIMEOUT:?}, or crashed)\n{stderr}",
+        out.status
+    );
+    assert!(!stderr.contains("panicked"), "{args:?} {paths:?}:\n{stderr}");
+    out
+}
+
+/// `check --format json` on `paths`: the report.
+fn check(paths: &[&Path]) -> Value {
+    let out = run(&["check", "--format", "json"], paths);
+    serde_json::from_slice(&out.stdout).expect("a JSON report")
+}
+
+/// (rule, file name, message) of every finding.
+fn findings(report: &Value) -> Vec<(String, String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let path = Path::new(f["location"]["path"].as_str().unwrap());
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (f["rule"].as_str().unwrap().into(), name, f["message"].as_str().unwrap().into())
+        })
+        .collect()
+}
+
+/// A connected app with one finding, `expiring-refresh-token` (a `zero` policy).
+fn expiring_app(label: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>{label}</label>\n    <oauthConfig>\n        <callbackUrl>https://x.example.com/cb</callbackUrl>\n        <scopes>RefreshToken</scopes>\n    </oauthConfig>\n    <oauthPolicy>\n        <ipRelaxation>BYPASS</ipRelaxation>\n        <refreshTokenPolicy>zero</refreshTokenPolicy>\n    </oauthPolicy>\n</ConnectedApp>\n"
+    )
+}
+
+/// A temporary folder holding `Good.connectedApp-meta.xml`, whose one finding shows that the
+/// rest of the run went on.
+fn folder_with_good_app() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(format!("Good{SUFFIX}")), expiring_app("Good")).unwrap();
+    dir
+}
+
+fn assert_good_app_reported(found: &[(String, String, String)]) {
+    assert!(
+        found.iter().any(|(rule, file, _)| rule == "expiring-refresh-token" && *file == format!("Good{SUFFIX}")),
+        "the good file's finding is missing: {found:#?}"
+    );
+}
+
+/// The messages of the `parse-error` findings in `file`.
+fn parse_errors_in(found: &[(String, String, String)], file: &str) -> Vec<String> {
+    found.iter().filter(|(rule, f, _)| rule == "parse-error" && f == file).map(|(_, _, m)| m.clone()).collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// What the fuzzers found, and their seeds.
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut files: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).filter(|p| p.is_file()).collect();
+    files.sort();
+    files
+}
+
+/// Every input kept in `fixtures/fuzz-regressions/<target>/` goes through its fuzz target's
+/// body again (`fuzz/src/harness.rs`), which panics where forcelint broke a promise.
+#[test]
+fn fuzz_regressions_stay_fixed() {
+    let mut replayed = 0;
+    for (target, body) in harness::TARGETS {
+        for file in files_in(&Path::new("fixtures/fuzz-regressions").join(target)) {
+            let data = std::fs::read(&file).unwrap();
+            if std::panic::catch_unwind(|| body(&data)).is_err() {
+                panic!("{} fails again", file.display());
+            }
+            replayed += 1;
+        }
+    }
+    assert!(replayed > 0, "no regression inputs found: run the tests from the project root");
+}
+
+/// The seed corpora run cleanly through the fuzz targets' bodies: this keeps the harness
+/// compiling and honest, since `cargo test` never builds the fuzz crate itself.
+#[test]
+fn fuzz_seeds_run_cleanly() {
+    for (target, body) in harness::TARGETS {
+        let seeds: Vec<PathBuf> = files_in(&Path::new("fuzz/corpus").join(target))
+            .into_iter()
+            .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("seed-")))
+            .collect();
+        assert!(!seeds.is_empty(), "no seeds for {target}: `python3 fuzz/seed-corpus.py` writes them");
+        for seed in seeds {
+            body(&std::fs::read(&seed).unwrap());
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Files that are not what their name says.
+
+#[test]
+fn a_sparse_file_far_over_the_size_limit_is_not_read() {
+    // 64 times the limit, but sparse: the test writes nothing, and forcelint must not try to
+    // read it (that would take 1 GiB of memory, and time).
+    let dir = folder_with_good_app();
+    let huge = dir.path().join(format!("Huge{SUFFIX}"));
+    std::fs::File::create(&huge).unwrap().set_len(forcelint::engine::MAX_FILE_SIZE * 64).unwrap();
+    let found = findings(&check(&[dir.path()]));
+    let errors = parse_errors_in(&found, &format!("Huge{SUFFIX}"));
+    assert_eq!(errors.len(), 1, "{found:#?}");
+    assert!(errors[0].contains("1024 MiB") && errors[0].contains("not read"), "{}", errors[0]);
+    assert_good_app_reported(&found);
+}
+
+/// Makes a FIFO; `false` where `mkfifo` is not available.
+fn mkfifo(path: &Path) -> bool {
+    std::process::Command::new("mkfifo").arg(path).status().is_ok_and(|s| s.success())
+}
+
+#[test]
+fn a_fifo_named_like_metadata_never_blocks_the_run() {
+    let dir = folder_with_good_app();
+    let fifo = dir.path().join(format!("Stuck{SUFFIX}"));
+    if !mkfifo(&fifo) {
+        eprintln!("skipped: `mkfifo` is not available here");
+        return;
+    }
+    // Found by the walk: not a file, so never opened (opening a FIFO blocks until a writer
+    // comes) and not reported.
+    let found = findings(&check(&[dir.path()]));
+    assert_good_app_reported(&found);
+    assert!(found.iter().all(|(_, file, _)| *file != format!("Stuck{SUFFIX}")), "{found:#?}");
+
+    // Named on the command line: reported, still without opening it.
+    let found = findings(&check(&[&fifo]));
+    assert_eq!(parse_errors_in(&found, &format!("Stuck{SUFFIX}")), ["not a regular file"], "{found:#?}");
+}
+
+#[test]
+fn doctype_entities_are_never_expanded_nor_fetched() {
+    // Anything that tried to fetch the DTD or an external entity would connect here.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    // A file outside the scanned folder that an external entity names.
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, "TOP-SECRET-VALUE").unwrap();
+
+    let dir = folder_with_good_app();
+    let app = expiring_app("x");
+    let body = app.split_once('\n').unwrap().1;
+    let with_doctype = |name: &str, doctype: &str, label: &str| {
+        let text = format!("<?xml version=\"1.0\"?>\n{doctype}\n{}", body.replace("<label>x</label>", label));
+        std::fs::write(dir.path().join(format!("{name}{SUFFIX}")), text).unwrap();
+    };
+    // External entities: over HTTP, from a file, and a parameter entity that would pull in
+    // more definitions.
+    with_doctype(
+        "External",
+        &format!(
+            "<!DOCTYPE ConnectedApp [\n  <!ENTITY web SYSTEM \"{url}/entity\">\n  <!ENTITY file SYSTEM \"file://{}\">\n  <!ENTITY % dtd SYSTEM \"{url}/more.dtd\"> %dtd;\n]>",
+            secret.display()
+        ),
+        "<label>&file;&web;</label>",
+    );
+    // "Billion laughs": each entity ten of the one before.
+    let mut laughs = String::from("<!DOCTYPE ConnectedApp [\n  <!ENTITY lol0 \"lol\">\n");
+    for i in 1..10 {
+        let refs = format!("&lol{};", i - 1).repeat(10);
+        laughs.push_str(&format!("  <!ENTITY lol{i} \"{refs}\">\n"));
+    }
+    laughs.push_str("]>");
+    with_doctype("Laughs", &laughs, "<label>&lol9;</label>");
+    // An external DTD that is never referenced otherwise: the file is fine as it is.
+    with_doctype("Dtd", &format!("<!DOCTYPE ConnectedApp SYSTEM \"{url}/connectedapp.dtd\">"), "<label>x</label>");
+
+    let out = run(&["check", "--format", "json"], &[dir.path()]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found = findings(&report);
+    assert_eq!(parse_errors_in(&found, &format!("External{SUFFIX}")), ["unknown entity `&file;`"], "{found:#?}");
+    assert_eq!(parse_errors_in(&found, &format!("Laughs{SUFFIX}")), ["unknown entity `&lol9;`"], "{found:#?}");
+    assert!(parse_errors_in(&found, &format!("Dtd{SUFFIX}")).is_empty(), "{found:#?}");
+    assert!(found.iter().any(|(r, f, _)| r == "expiring-refresh-token" && *f == format!("Dtd{SUFFIX}")));
+    assert_good_app_reported(&found);
+    // Nothing expanded, nothing read, nothing fetched.
+    assert!(out.stdout.len() < 64 * 1024, "{} bytes of output", out.stdout.len());
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("TOP-SECRET-VALUE"));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("lollol"));
+    match listener.accept() {
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+        other => panic!("something connected to {url}: {other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Links, permissions, files that come and go.
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_are_not_followed_out_of_the_project() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    let apps = outside.path().join("connectedApps");
+    std::fs::create_dir(&apps).unwrap();
+    std::fs::write(apps.join(format!("Outside{SUFFIX}")), expiring_app("Outside")).unwrap();
+
+    let dir = folder_with_good_app();
+    let project = dir.path();
+    // A file link and a folder link out of the project, a link to itself, and a dangling one,
+    // all named like metadata.
+    symlink(apps.join(format!("Outside{SUFFIX}")), project.join(format!("Linked{SUFFIX}"))).unwrap();
+    symlink(&apps, project.join("connectedApps")).unwrap();
+    symlink(project.join(format!("Loop{SUFFIX}")), project.join(format!("Loop{SUFFIX}"))).unwrap();
+    symlink(project.join("nowhere"), project.join(format!("Dangling{SUFFIX}"))).unwrap();
+
+    let report = check(&[project]);
+    let found = findings(&report);
+    assert_good_app_reported(&found);
+    assert_eq!(found.len(), 1, "only the good file is read: {found:#?}");
+    assert_eq!(report["summary"]["files"], 1, "{report:#}");
+    let text = report.to_string();
+    assert!(!text.contains("Outside") && !text.contains("Linked") && !text.contains("Loop"), "{report:#}");
+}
+
+/// Makes `path` unreadable; `false` (with the reason printed) where permissions do not bite,
+/// as for root in CI.
+#[cfg(unix)]
+fn make_unreadable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let readable = if path.is_dir() { std::fs::read_dir(path).is_ok() } else { std::fs::read(path).is_ok() };
+    if readable {
+        eprintln!("skipped: {} is still readable after chmod 000 (running as root?)", path.display());
+    }
+    !readable
+}
+
+#[cfg(unix)]
+fn make_readable(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_a_finding_and_the_others_are_still_checked() {
+    let dir = folder_with_good_app();
+    let locked = dir.path().join(format!("Locked{SUFFIX}"));
+    std::fs::write(&locked, expiring_app("Locked")).unwrap();
+    if !make_unreadable(&locked) {
+        return;
+    }
+    let found = findings(&check(&[dir.path()]));
+    make_readable(&locked, 0o644);
+    let errors = parse_errors_in(&found, &format!("Locked{SUFFIX}"));
+    assert_eq!(errors.len(), 1, "{found:#?}");
+    assert!(errors[0].starts_with("cannot read the file: Permission denied"), "{}", errors[0]);
+    assert_good_app_reported(&found);
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_folder_is_a_note_and_the_others_are_still_checked() {
+    let dir = folder_with_good_app();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::write(locked.join(format!("Hidden{SUFFIX}")), expiring_app("Hidden")).unwrap();
+    if !make_unreadable(&locked) {
+        make_readable(&locked, 0o755);
+        return;
+    }
+    let out = run(&["check", "--format", "json"], &[dir.path()]);
+    make_readable(&locked, 0o755);
+    let found = findings(&serde_json::from_slice(&out.stdout).unwrap());
+    assert_good_app_reported(&found);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("locked: cannot read: Permission denied"), "{stderr}");
+}
+
+#[test]
+fn a_file_that_vanishes_before_it_is_read_is_a_finding() {
+    // What the walk found is gone by the time it is read (a checkout switching branches).
+    let dir = folder_with_good_app();
+    let candidate = |name: &str| Candidate {
+        path: dir.path().join(format!("{name}{SUFFIX}")),
+        kind: MetadataKind::ConnectedApp,
+        full_name: name.to_string(),
+    };
+    let project = forcelint::engine::load(&[candidate("Gone"), candidate("Good")]);
+    assert_eq!(project.apps.len(), 1, "the other file is still read");
+    let check = forcelint::rules::find("parse-error").and_then(|r| r.check).unwrap();
+    let errors = check(&project, &Options::default());
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert!(errors[0].message.starts_with("cannot read the file:"), "{}", errors[0].message);
+    let path = project.sources.path(errors[0].primary.loc.file);
+    assert_eq!(path.file_name().unwrap().to_string_lossy(), format!("Gone{SUFFIX}"));
+}
+
+// ---------------------------------------------------------------------------------------
+// Many findings: time and memory grow with the file, not with the file times the findings.
+
+/// Every output format.
+const FORMATS: [&str; 9] = ["human", "concise", "json", "sarif", "github", "gitlab", "junit", "markdown", "html"];
+
+/// A connected app with `n` unknown elements in `oauthPolicy` (an `invalid-policy-value`
+/// each) after a 4 MiB description: in 80-byte lines and one element a line, or all on one
+/// line. Before the fixes, every format scanned or copied the whole file (or line) for each
+/// finding: time (and, for the human format, output) grew with the findings times the
+/// file, far beyond the timeout at this size.
+fn many_findings(n: usize, one_line: bool) -> String {
+    let (padding, sep) = if one_line {
+        ("d".repeat(4 << 20), "")
+    } else {
+        (format!("{}\n", "d".repeat(79)).repeat((4 << 20) / 80), "\n")
+    };
+    format!(
+        "<ConnectedApp>\n<description>{padding}</description><oauthConfig><scopes>RefreshToken</scopes></oauthConfig><oauthPolicy>{}</oauthPolicy></ConnectedApp>\n",
+        format!("<x/>{sep}").repeat(n)
+    )
+}
+
+fn count_invalid(found: &[(String, String, String)]) -> usize {
+    found.iter().filter(|(rule, _, _)| rule == "invalid-policy-value").count()
+}
+
+#[test]
+fn many_findings_in_a_big_file_render_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(format!("Many{SUFFIX}")), many_findings(2_000, false)).unwrap();
+    assert_eq!(count_invalid(&findings(&check(&[dir.path()]))), 2_000);
+    for format in FORMATS {
+        let out = run(&["check", "--color", "never", "--format", format], &[dir.path()]);
+        assert!(!out.stdout.is_empty() && out.stdout.len() < 64 << 20, "{format}: {} bytes", out.stdout.len());
+    }
+}
+
+#[test]
+fn many_findings_on_one_long_line_render() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(format!("Long{SUFFIX}")), many_findings(2_000, true)).unwrap();
+    assert_eq!(count_invalid(&findings(&check(&[dir.path()]))), 2_000);
+    // Markdown and HTML still show each finding's whole line, so their output grows with the
+    // findings times the line (gigabytes here): they are left out until they cut long lines.
+    for format in FORMATS.into_iter().filter(|f| !matches!(*f, "markdown" | "html")) {
+        let out = run(&["check", "--color", "never", "--format", format], &[dir.path()]);
+        assert!(!out.stdout.is_empty() && out.stdout.len() < 64 << 20, "{format}: {} bytes", out.stdout.len());
+    }
+}
