@@ -509,6 +509,13 @@ impl<'s> Parser<'s> {
 
     fn push_text(&mut self, value: &str, span: Span, piece: Piece) -> Result<(), XmlError> {
         if let Some(parent) = self.stack.last_mut() {
+            // Indentation before or between elements means nothing and is most of a large
+            // profile: keep it out of the tree. Blanks right after other text are kept, as
+            // they can sit between two references (`&amp; &amp;`).
+            let after_text = matches!(parent.nodes.last(), Some(Node::Text(_)));
+            if piece == Piece::Literal && is_blank(value) && !after_text {
+                return Ok(());
+            }
             parent.nodes.push(Node::Text(Text { value: value.to_string(), span }));
             return Ok(());
         }

@@ -729,3 +729,11 @@ fn every_single_character_edit_is_handled() {
         }
     }
 }
+
+#[test]
+fn indentation_is_not_kept_but_blanks_between_references_are() {
+    let doc = parse("<a>\n    <b>x</b>\n    <c>&amp; &amp;</c>\n</a>").unwrap();
+    assert!(doc.root.nodes.iter().all(|n| matches!(n, Node::Element(_))), "{:?}", doc.root.nodes);
+    assert_eq!(doc.root.child("c").unwrap().text().unwrap().value, "& &");
+    assert_eq!(doc.root.child("b").unwrap().text().unwrap().value, "x");
+}
