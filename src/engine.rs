@@ -123,10 +123,7 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
     apply_levels(&mut findings);
     let mut suppressed = Vec::new();
     if !settings.no_ignore {
-        let mut all = match config.path.as_ref() {
-            Some(_) => suppress::from_config(&config, FileId(project.sources.len() as u32 - 1)),
-            None => Vec::new(),
-        };
+        let mut all = project.config_file.map(|file| suppress::from_config(&config, file)).unwrap_or_default();
         for (i, doc) in project.documents.iter().enumerate() {
             if let Some(doc) = doc {
                 all.extend(suppress::inline(FileId(i as u32), doc));
@@ -273,19 +270,29 @@ pub fn load_with_config(files: &[Candidate], config: &Loaded) -> Project {
             (SourceFile::new(display, text), built, problems, doc)
         })
         .collect();
+    assemble(loaded, config, config.path.as_ref().map(|p| display_path(p, &cwd)))
+}
+
+/// Joins read and built files, in `FileId` order, into a project. The config file, if any,
+/// becomes the last source (its text under `config_display`) so findings can point into it.
+pub fn assemble(
+    files: Vec<(SourceFile, BuiltFile, Vec<Problem>, Option<Document>)>,
+    config: &Loaded,
+    config_display: Option<PathBuf>,
+) -> Project {
     let mut sources = Sources::default();
-    let mut built = Vec::with_capacity(loaded.len());
+    let mut built = Vec::with_capacity(files.len());
     let mut problems = Vec::new();
-    let mut documents = Vec::with_capacity(loaded.len() + 1);
-    for (source, file, file_problems, doc) in loaded {
+    let mut documents = Vec::with_capacity(files.len() + 1);
+    for (source, file, file_problems, doc) in files {
         sources.add(source);
         built.push(file);
         problems.extend(file_problems);
         documents.push(doc);
     }
-    let config_file = config.path.as_ref().map(|path| {
+    let config_file = config_display.map(|path| {
         documents.push(None);
-        sources.add(SourceFile::new(display_path(path, &cwd), config.text.clone()))
+        sources.add(SourceFile::new(path, config.text.clone()))
     });
     let declared = |name: &str| -> Option<(Purpose, Location)> {
         let purpose = config.app(name)?.purpose.as_ref()?;
@@ -297,6 +304,7 @@ pub fn load_with_config(files: &[Candidate], config: &Loaded) -> Project {
     };
     let mut project = Project::assemble(sources, built, problems, &declared);
     project.documents = documents;
+    project.config_file = config_file;
     project
 }
 

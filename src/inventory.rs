@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::engine::Outcome;
 use crate::finding::Severity;
-use crate::model::{App, AppKind, IpRelaxation, RefreshTokenPolicy, Setting, TimeoutSource};
+use crate::model::{App, IpRelaxation, RefreshTokenPolicy, Setting, TimeoutSource};
 use crate::report::fmt_minutes;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -44,10 +44,7 @@ pub fn rows(outcome: &Outcome) -> Vec<Row> {
             };
             Row {
                 name: app.name.clone(),
-                kind: match app.kind {
-                    AppKind::ConnectedApp => "ConnectedApp",
-                    AppKind::ExternalClientApp => "ExternalClientApplication",
-                },
+                kind: crate::report::metadata_type(app.kind),
                 path: project.sources.path(app.anchor.file).to_string_lossy().replace('\\', "/"),
                 purpose: class.purpose.name(),
                 evidence: class.evidence.iter().map(|e| e.text.clone()).collect(),

@@ -11,10 +11,10 @@ use std::path::{Path, PathBuf};
 use forcelint::config::{self, Loaded};
 use forcelint::engine::{self, Outcome};
 use forcelint::finding::Finding;
-use forcelint::model::{BuiltFile, MetadataKind, ParseFailure, Problem, Project, Purpose, build_file};
+use forcelint::model::{BuiltFile, MetadataKind, ParseFailure, Problem, Project, build_file};
 use forcelint::report::{concise, human, json};
 use forcelint::rules::{Options, RULES};
-use forcelint::source::{FileId, Location, SourceFile, Sources};
+use forcelint::source::{FileId, Location, SourceFile};
 use forcelint::suppress::{self, Date};
 use forcelint::xml::{self, Document, Node, Span};
 
@@ -66,10 +66,7 @@ pub fn model_build(data: &[u8]) {
 /// Then assemble, every rule, inline and config suppressions, sort, baseline entries, and
 /// every report format.
 pub fn pipeline(data: &[u8]) {
-    let mut texts = Vec::new();
-    let mut built = Vec::new();
-    let mut problems = Vec::new();
-    let mut documents = Vec::new();
+    let mut files = Vec::new();
     let mut config_text = None;
     for chunk in data.split(|&b| b == 0).take(MAX_FILES) {
         let [kind, name, rest @ ..] = chunk else { continue };
@@ -78,7 +75,8 @@ pub fn pipeline(data: &[u8]) {
             config_text.get_or_insert_with(|| String::from_utf8_lossy(rest).into_owned());
             continue;
         };
-        let id = FileId(texts.len() as u32);
+        let id = FileId(files.len() as u32);
+        let mut problems = Vec::new();
         let path = PathBuf::from(format!("force-app/main/default/f{}/{name}.{}-meta.xml", id.0, kind.suffix()));
         // As `engine::read`: invalid UTF-8 keeps the valid prefix and fails at its end.
         let (text, file, doc) = match String::from_utf8(rest.to_vec()) {
@@ -95,9 +93,7 @@ pub fn pipeline(data: &[u8]) {
                 (text, failed(id, Span::new(valid, valid), "not UTF-8".into()), None)
             }
         };
-        texts.push((path, text));
-        built.push(file);
-        documents.push(doc);
+        files.push((SourceFile::new(path, text), file, problems, doc));
     }
 
     let config = match config_text.map(|text| config::parse(Path::new(config::FILE_NAME), text)) {
@@ -108,24 +104,9 @@ pub fn pipeline(data: &[u8]) {
         }
         None => Loaded::default(),
     };
-    let mut sources = Sources::default();
-    for (path, text) in texts {
-        sources.add(SourceFile::new(path, text));
-    }
-    let config_file = config.path.as_ref().map(|path| {
-        documents.push(None);
-        sources.add(SourceFile::new(path.clone(), config.text.clone()))
-    });
-    let declared = |name: &str| -> Option<(Purpose, Location)> {
-        let purpose = config.app(name)?.purpose.as_ref()?;
-        let span = purpose.span();
-        Some((
-            Purpose::from_name(purpose.get_ref())?,
-            Location { file: config_file?, span: Span::new(span.start, span.end) },
-        ))
-    };
-    let mut project = Project::assemble(sources, built, problems, &declared);
-    project.documents = documents;
+    // The same assembly as `engine::run`, the config (if any) as the last source.
+    let project = engine::assemble(files, &config, config.path.clone());
+    let config_file = project.config_file;
     check_project(&project);
 
     let options = Options::from_config(&config);

@@ -9,7 +9,7 @@ use super::{
     App, AppKind, MetadataKind, OAuth, OrgSettings, ParseFailure, Problem, Profile, ProfileSessionSetting, Setting,
     Value,
 };
-use crate::source::{Location, Sources};
+use crate::source::{FileId, Location, Sources};
 use crate::xml::Document;
 
 #[derive(Debug, Default)]
@@ -25,6 +25,8 @@ pub struct Project {
     pub parse_failures: Vec<ParseFailure>,
     /// The parsed tree of each source (by `FileId`), for baselines and inline suppressions.
     pub documents: Vec<Option<Document>>,
+    /// forcelint.toml as a source, so that findings can point into it.
+    pub config_file: Option<FileId>,
 }
 
 /// Where an app's effective session timeout comes from.
@@ -108,6 +110,7 @@ impl Project {
             problems,
             parse_failures,
             documents: Vec::new(),
+            config_file: None,
         }
     }
 

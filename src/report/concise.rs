@@ -12,7 +12,7 @@ pub fn render(outcome: &Outcome) -> String {
         let _ = writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
-            file.path.display(),
+            super::report_path(&outcome.project.sources, f.primary.loc.file),
             at.line,
             at.column,
             f.severity.name(),

@@ -92,23 +92,7 @@ impl Rendered {
         let mut help = f.help.clone();
         if let Some(app) = &f.app {
             // Evidence goes in the note, with its line: as labels it would crowd the snippet.
-            let reasons: Vec<String> = app
-                .evidence
-                .iter()
-                .map(|e| {
-                    let file = sources.get(e.loc.file);
-                    let line = file.line_col(e.loc.span.start).line;
-                    let name = file.path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-                    format!("{} ({name}:{line})", e.text)
-                })
-                .collect();
-            let mut notes = vec![format!(
-                "note: `{}` is judged as {} {} app: {}",
-                app.name,
-                article(app.purpose.name()),
-                app.purpose.name(),
-                reasons.join("; ")
-            )];
+            let mut notes = vec![format!("note: {}", super::purpose_note(sources, app))];
             notes.extend(app.notes.iter().map(|n| format!("note: {n}")));
             if let Some(owner) = &app.owner {
                 notes.push(format!("note: owner: {owner}"));
@@ -147,10 +131,6 @@ impl Rendered {
                 .collect(),
         }
     }
-}
-
-fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" }
 }
 
 fn span(label: &Label) -> SourceSpan {

@@ -6,7 +6,6 @@ use serde::Serialize;
 use super::Summary;
 use crate::engine::Outcome;
 use crate::finding::{Finding, Label};
-use crate::model::AppKind;
 use crate::source::Sources;
 
 pub const SCHEMA_VERSION: u32 = 1;
@@ -136,10 +135,7 @@ fn finding<'a>(sources: &Sources, f: &'a Finding) -> JsonFinding<'a> {
         related: f.related.iter().map(|l| location(sources, l)).collect(),
         app: f.app.as_ref().map(|a| JsonApp {
             name: &a.name,
-            kind: match a.kind {
-                AppKind::ConnectedApp => "ConnectedApp",
-                AppKind::ExternalClientApp => "ExternalClientApplication",
-            },
+            kind: super::metadata_type(a.kind),
             purpose: a.purpose.name(),
             evidence: a.evidence.iter().map(|l| location(sources, l)).collect(),
             notes: &a.notes,
