@@ -72,6 +72,29 @@ impl MetadataKind {
     }
 }
 
+/// A component's name from its file name: Salesforce writes characters that file names
+/// may not hold (`Custom: Sales` is `Custom%3A Sales`, parentheses are `%28`/`%29`) as
+/// percent escapes. Anything that is not a valid escape is kept as it is.
+pub fn decode_full_name(full_name: &str) -> String {
+    let bytes = full_name.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).and_then(|&b| hex(b)), bytes.get(i + 2).and_then(|&b| hex(b))) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| full_name.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::MetadataKind::{self, *};
@@ -94,5 +117,16 @@ mod tests {
         for (name, want) in cases {
             assert_eq!(MetadataKind::from_file_name(name), want, "{name}");
         }
+    }
+
+    #[test]
+    fn decodes_percent_escaped_names() {
+        use super::decode_full_name;
+        assert_eq!(decode_full_name("Custom%3A Sales Profile"), "Custom: Sales Profile");
+        assert_eq!(decode_full_name("My%28awesome%29profile"), "My(awesome)profile");
+        assert_eq!(decode_full_name("Contrataci%C3%B3n"), "Contratación");
+        // Not escapes, or not UTF-8 once decoded: kept as written.
+        assert_eq!(decode_full_name("100% Admin %zz %4"), "100% Admin %zz %4");
+        assert_eq!(decode_full_name("bad%FF"), "bad%FF");
     }
 }

@@ -236,7 +236,7 @@ pub struct LoginHours {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Profile {
-    /// The profile's full name (from the file name).
+    /// The profile's name, from the file name with its percent escapes decoded.
     pub name: String,
     pub anchor: Location,
     pub login_ip_ranges: Vec<IpRange>,
