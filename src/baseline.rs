@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
 use crate::model::Project;
-use crate::xml::{Document, Element, Span};
+use crate::source::FileId;
+use crate::xml::{self, Document, Element, Span};
 
 pub const VERSION: u32 = 1;
 
@@ -41,23 +42,48 @@ pub struct BaselineError {
     pub message: String,
 }
 
-/// What a finding is, independent of where in the file it sits.
-pub fn entry(project: &Project, finding: &Finding) -> Entry {
-    let loc = finding.primary.loc;
-    let (metadata_type, element, value) = match project.documents.get(loc.file.0 as usize).and_then(Option::as_ref) {
-        Some(doc) => {
-            let path = element_path(doc, loc.span);
-            let value = path.last().and_then(|e| e.text()).map(|t| t.value).unwrap_or_default();
-            let names: Vec<&str> = path.iter().map(|e| e.name.as_str()).collect();
-            (names.first().copied().unwrap_or_default().to_string(), names.join("/"), value)
+/// Baseline entries for findings. Trees are not kept after loading, so the file a finding
+/// is in is parsed again from its text; the last one is kept, so findings sorted by file
+/// parse each file once.
+pub struct Fingerprinter<'p> {
+    project: &'p Project,
+    last: Option<(FileId, Option<Document>)>,
+}
+
+impl<'p> Fingerprinter<'p> {
+    pub fn new(project: &'p Project) -> Self {
+        Fingerprinter { project, last: None }
+    }
+
+    /// What a finding is, independent of where in the file it sits.
+    pub fn entry(&mut self, finding: &Finding) -> Entry {
+        let project = self.project;
+        let loc = finding.primary.loc;
+        let (metadata_type, element, value) = match self.tree(loc.file) {
+            Some(doc) => {
+                let path = element_path(doc, loc.span);
+                let value = path.last().and_then(|e| e.text()).map(|t| t.value).unwrap_or_default();
+                let names: Vec<&str> = path.iter().map(|e| e.name.as_str()).collect();
+                (names.first().copied().unwrap_or_default().to_string(), names.join("/"), value)
+            }
+            // Unparsable files and the config: the file name stands for the element.
+            None => (String::new(), file_name(project, finding), String::new()),
+        };
+        let app = finding.app.as_ref().map_or_else(|| file_name(project, finding), |a| a.name.clone());
+        let fingerprint =
+            format!("{:016x}", fnv1a([finding.rule, &metadata_type, &app, &element, &value].join("\u{0}").as_bytes()));
+        Entry { fingerprint, rule: finding.rule.to_string(), metadata_type, app, element, value, count: 1 }
+    }
+
+    fn tree(&mut self, file: FileId) -> Option<&Document> {
+        if self.last.as_ref().is_none_or(|(f, _)| *f != file) {
+            let doc = (self.project.config_file != Some(file))
+                .then(|| xml::parse(&self.project.sources.get(file).text).ok())
+                .flatten();
+            self.last = Some((file, doc));
         }
-        // Unparsable files: the file name stands for the element.
-        None => (String::new(), file_name(project, finding), String::new()),
-    };
-    let app = finding.app.as_ref().map_or_else(|| file_name(project, finding), |a| a.name.clone());
-    let fingerprint =
-        format!("{:016x}", fnv1a([finding.rule, &metadata_type, &app, &element, &value].join("\u{0}").as_bytes()));
-    Entry { fingerprint, rule: finding.rule.to_string(), metadata_type, app, element, value, count: 1 }
+        self.last.as_ref().and_then(|(_, doc)| doc.as_ref())
+    }
 }
 
 /// The elements from the root down to the innermost one that contains `span`.
@@ -83,8 +109,9 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 pub fn write(path: &Path, project: &Project, findings: &[Finding]) -> Result<usize, BaselineError> {
     let mut merged: BTreeMap<String, Entry> = BTreeMap::new();
+    let mut fingerprinter = Fingerprinter::new(project);
     for f in findings {
-        let e = entry(project, f);
+        let e = fingerprinter.entry(f);
         merged.entry(e.fingerprint.clone()).and_modify(|m| m.count += 1).or_insert(e);
     }
     let mut entries: Vec<Entry> = merged.into_values().collect();
@@ -116,8 +143,9 @@ pub fn read(path: &Path) -> Result<Vec<Entry>, BaselineError> {
 pub fn filter(project: &Project, findings: &mut Vec<Finding>, baseline: Vec<Entry>) -> (usize, Vec<Entry>) {
     let mut remaining: BTreeMap<String, Entry> = baseline.into_iter().map(|e| (e.fingerprint.clone(), e)).collect();
     let before = findings.len();
+    let mut fingerprinter = Fingerprinter::new(project);
     findings.retain(|f| {
-        let fp = entry(project, f).fingerprint;
+        let fp = fingerprinter.entry(f).fingerprint;
         match remaining.get_mut(&fp) {
             Some(e) if e.count > 0 => {
                 e.count -= 1;

@@ -102,12 +102,16 @@ pub fn drift(project: &Project, changed: &[PathBuf], top: &Path, rev: &str) -> V
     let mut seen: Vec<PathBuf> = Vec::new();
     for i in 0..project.sources.len() {
         let id = FileId(i as u32);
-        let Some(Some(now)) = project.documents.get(i) else { continue };
+        if project.config_file == Some(id) {
+            continue;
+        }
         let absolute = cwd.join(project.sources.path(id));
         if !changed.contains(&absolute) {
             continue;
         }
         seen.push(absolute.clone());
+        // Trees are not kept after loading: the few changed files are parsed again.
+        let Ok(now) = xml::parse(&project.sources.get(id).text) else { continue };
         let Ok(relative) = absolute.strip_prefix(top) else { continue };
         let spec = format!("{rev}:{}", relative.to_string_lossy().replace('\\', "/"));
         let before_text = git(top, &["show", &spec]).ok();

@@ -11,11 +11,11 @@ use crate::config::{self, ConfigError, Level, Loaded};
 use crate::discover::{Candidate, DiscoverError, Exclude, config_dir, discover_excluding};
 use crate::drift::{self, Drift};
 use crate::finding::{Finding, Severity};
-use crate::model::{BuiltFile, ParseFailure, Problem, Project, Purpose, build_file};
+use crate::model::{BuiltFile, MetadataKind, ParseFailure, Problem, Project, Purpose, build_file};
 use crate::rules::{self, Options, RULES};
 use crate::source::{FileId, Location, SourceFile, Sources};
 use crate::suppress::{self, Date, Suppression};
-use crate::xml::{self, Document, Span};
+use crate::xml::{self, Span};
 
 /// Metadata files are small; anything this large is not one, and is not read.
 pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
@@ -124,11 +124,7 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
     let mut suppressed = Vec::new();
     if !settings.no_ignore {
         let mut all = project.config_file.map(|file| suppress::from_config(&config, file)).unwrap_or_default();
-        for (i, doc) in project.documents.iter().enumerate() {
-            if let Some(doc) = doc {
-                all.extend(suppress::inline(FileId(i as u32), doc));
-            }
-        }
+        all.extend(project.inline_suppressions.iter().cloned());
         // A suppression of a rule that does not run this time is not "unused".
         all.retain(|s| s.rules.iter().any(|r| enabled(r) || rules::find(r).is_none()));
         let (kept, hidden) = suppress::apply(findings, &all, &project.sources, config.base_dir(), settings.today);
@@ -142,7 +138,9 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
             app.owner = config.app(&app.name).and_then(|a| a.owner.as_ref()).map(|o| o.get_ref().clone());
         }
     }
-    // Before the file filters, so that entries for files not checked this time are not stale.
+    // Sorted first, so that fingerprinting parses each file once; before the file filters,
+    // so that baseline entries for files not checked this time are not stale.
+    sort(&project, &mut findings);
     let (baselined, stale_baseline) = match &settings.baseline {
         Some(path) => baseline::filter(&project, &mut findings, baseline::read(path)?),
         None => (0, Vec::new()),
@@ -161,7 +159,6 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
         }
         None => None,
     };
-    sort(&project, &mut findings);
     let mut notes = discovery.notes;
     // A misspelt app name in the config would silently lose its settings.
     let names: Vec<&str> = project.apps.iter().map(|a| a.name.as_str()).collect();
@@ -244,30 +241,54 @@ pub fn load(files: &[Candidate]) -> Project {
     load_with_config(files, &Loaded::default())
 }
 
+/// One file as read, parsed and built. Its tree is not kept: what later steps need of it
+/// (inline suppressions) is taken out here, and baselines and drift parse again the few
+/// files they look at.
+#[derive(Debug)]
+pub struct LoadedFile {
+    pub source: SourceFile,
+    pub built: BuiltFile,
+    pub problems: Vec<Problem>,
+    /// Its `<!-- forcelint: ignore[...] -->` comments.
+    pub suppressions: Vec<Suppression>,
+}
+
+impl LoadedFile {
+    /// Parses and builds `text`, the content of file `id` shown as `path`.
+    pub fn parse(id: FileId, kind: MetadataKind, full_name: &str, path: PathBuf, text: String) -> LoadedFile {
+        let mut problems = Vec::new();
+        let (built, suppressions) = match xml::parse(&text) {
+            Ok(doc) => (build_file(id, kind, full_name, &doc, &mut problems), suppress::inline(id, &doc)),
+            Err(e) => (failed(id, e.span, e.message), Vec::new()),
+        };
+        LoadedFile { source: SourceFile::new(path, text), built, problems, suppressions }
+    }
+
+    /// A file that could not be read, or not as UTF-8: `text` is what can be shown of it.
+    pub fn unreadable(id: FileId, path: PathBuf, text: String, offset: usize, message: String) -> LoadedFile {
+        LoadedFile {
+            source: SourceFile::new(path, text),
+            built: failed(id, Span::new(offset, offset), message),
+            problems: Vec::new(),
+            suppressions: Vec::new(),
+        }
+    }
+}
+
 /// Reads, parses and builds every file in parallel; one bad file never stops the others.
 /// The config file, if any, becomes the last source so findings can point into it.
 pub fn load_with_config(files: &[Candidate], config: &Loaded) -> Project {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let loaded: Vec<(SourceFile, BuiltFile, Vec<Problem>, Option<Document>)> = files
+    let loaded: Vec<LoadedFile> = files
         .par_iter()
         .enumerate()
         .map(|(i, c)| {
             let id = FileId(i as u32);
             let display = display_path(&c.path, &cwd);
-            let mut problems = Vec::new();
-            let (text, built, doc) = match read(&c.path) {
-                Ok(text) => match xml::parse(&text) {
-                    Ok(doc) => {
-                        let built = build_file(id, c.kind, &c.full_name, &doc, &mut problems);
-                        (text, built, Some(doc))
-                    }
-                    Err(e) => (text, failed(id, e.span, e.message), None),
-                },
-                Err(ReadError { message, offset, text }) => {
-                    (text, failed(id, Span::new(offset, offset), message), None)
-                }
-            };
-            (SourceFile::new(display, text), built, problems, doc)
+            match read(&c.path) {
+                Ok(text) => LoadedFile::parse(id, c.kind, &c.full_name, display, text),
+                Err(ReadError { message, offset, text }) => LoadedFile::unreadable(id, display, text, offset, message),
+            }
         })
         .collect();
     assemble(loaded, config, config.path.as_ref().map(|p| display_path(p, &cwd)))
@@ -275,25 +296,18 @@ pub fn load_with_config(files: &[Candidate], config: &Loaded) -> Project {
 
 /// Joins read and built files, in `FileId` order, into a project. The config file, if any,
 /// becomes the last source (its text under `config_display`) so findings can point into it.
-pub fn assemble(
-    files: Vec<(SourceFile, BuiltFile, Vec<Problem>, Option<Document>)>,
-    config: &Loaded,
-    config_display: Option<PathBuf>,
-) -> Project {
+pub fn assemble(files: Vec<LoadedFile>, config: &Loaded, config_display: Option<PathBuf>) -> Project {
     let mut sources = Sources::default();
     let mut built = Vec::with_capacity(files.len());
     let mut problems = Vec::new();
-    let mut documents = Vec::with_capacity(files.len() + 1);
-    for (source, file, file_problems, doc) in files {
-        sources.add(source);
-        built.push(file);
-        problems.extend(file_problems);
-        documents.push(doc);
+    let mut suppressions = Vec::new();
+    for file in files {
+        sources.add(file.source);
+        built.push(file.built);
+        problems.extend(file.problems);
+        suppressions.extend(file.suppressions);
     }
-    let config_file = config_display.map(|path| {
-        documents.push(None);
-        sources.add(SourceFile::new(path, config.text.clone()))
-    });
+    let config_file = config_display.map(|path| sources.add(SourceFile::new(path, config.text.clone())));
     let declared = |name: &str| -> Option<(Purpose, Location)> {
         let purpose = config.app(name)?.purpose.as_ref()?;
         let span = purpose.span();
@@ -303,7 +317,7 @@ pub fn assemble(
         ))
     };
     let mut project = Project::assemble(sources, built, problems, &declared);
-    project.documents = documents;
+    project.inline_suppressions = suppressions;
     project.config_file = config_file;
     project
 }

@@ -9,12 +9,12 @@
 use std::path::{Path, PathBuf};
 
 use forcelint::config::{self, Loaded};
-use forcelint::engine::{self, Outcome};
+use forcelint::engine::{self, LoadedFile, Outcome};
 use forcelint::finding::Finding;
 use forcelint::model::{BuiltFile, MetadataKind, ParseFailure, Problem, Project, build_file};
 use forcelint::report::{concise, human, json};
 use forcelint::rules::{Options, RULES};
-use forcelint::source::{FileId, Location, SourceFile};
+use forcelint::source::{FileId, Location};
 use forcelint::suppress::{self, Date};
 use forcelint::xml::{self, Document, Node, Span};
 
@@ -76,24 +76,16 @@ pub fn pipeline(data: &[u8]) {
             continue;
         };
         let id = FileId(files.len() as u32);
-        let mut problems = Vec::new();
         let path = PathBuf::from(format!("force-app/main/default/f{}/{name}.{}-meta.xml", id.0, kind.suffix()));
         // As `engine::read`: invalid UTF-8 keeps the valid prefix and fails at its end.
-        let (text, file, doc) = match String::from_utf8(rest.to_vec()) {
-            Ok(text) => match xml::parse(&text) {
-                Ok(doc) => {
-                    let file = build_file(id, kind, name, &doc, &mut problems);
-                    (text, file, Some(doc))
-                }
-                Err(e) => (text, failed(id, e.span, e.message), None),
-            },
+        files.push(match String::from_utf8(rest.to_vec()) {
+            Ok(text) => LoadedFile::parse(id, kind, name, path, text),
             Err(e) => {
                 let valid = e.utf8_error().valid_up_to();
                 let text = String::from_utf8_lossy(&rest[..valid]).into_owned();
-                (text, failed(id, Span::new(valid, valid), "not UTF-8".into()), None)
+                LoadedFile::unreadable(id, path, text, valid, "not UTF-8".into())
             }
-        };
-        files.push((SourceFile::new(path, text), file, problems, doc));
+        });
     }
 
     let config = match config_text.map(|text| config::parse(Path::new(config::FILE_NAME), text)) {
@@ -113,17 +105,14 @@ pub fn pipeline(data: &[u8]) {
     let findings: Vec<Finding> =
         RULES.iter().filter_map(|r| r.check).flat_map(|check| check(&project, &options)).collect();
     let mut all = config_file.map(|file| suppress::from_config(&config, file)).unwrap_or_default();
-    for (i, doc) in project.documents.iter().enumerate() {
-        if let Some(doc) = doc {
-            all.extend(suppress::inline(FileId(i as u32), doc));
-        }
-    }
+    all.extend(project.inline_suppressions.iter().cloned());
     let today = Date::from_days(20_000);
     let (mut findings, suppressed) = suppress::apply(findings, &all, &project.sources, config.base_dir(), today);
     engine::sort(&project, &mut findings);
+    let mut fingerprinter = forcelint::baseline::Fingerprinter::new(&project);
     for finding in findings.iter().chain(suppressed.iter().map(|(f, _)| f)) {
         check_finding(&project, finding);
-        let _ = forcelint::baseline::entry(&project, finding);
+        let _ = fingerprinter.entry(finding);
     }
 
     // `forcelint init` writes this for the apps found; forcelint must accept it back.
@@ -166,10 +155,6 @@ pub fn config(data: &[u8]) {
             let _ = human::config_error(&e, true);
         }
     }
-}
-
-fn failed(file: FileId, span: Span, message: String) -> BuiltFile {
-    BuiltFile::Failed(ParseFailure { loc: Location { file, span }, message })
 }
 
 /// A span is inside `text` and starts and ends on character boundaries.

@@ -10,7 +10,7 @@ use super::{
     Value,
 };
 use crate::source::{FileId, Location, Sources};
-use crate::xml::Document;
+use crate::suppress::Suppression;
 
 #[derive(Debug, Default)]
 pub struct Project {
@@ -23,8 +23,8 @@ pub struct Project {
     pub session_settings: Vec<ProfileSessionSetting>,
     pub problems: Vec<Problem>,
     pub parse_failures: Vec<ParseFailure>,
-    /// The parsed tree of each source (by `FileId`), for baselines and inline suppressions.
-    pub documents: Vec<Option<Document>>,
+    /// The `<!-- forcelint: ignore[...] -->` comments of every file.
+    pub inline_suppressions: Vec<Suppression>,
     /// forcelint.toml as a source, so that findings can point into it.
     pub config_file: Option<FileId>,
 }
@@ -109,7 +109,7 @@ impl Project {
             session_settings,
             problems,
             parse_failures,
-            documents: Vec::new(),
+            inline_suppressions: Vec::new(),
             config_file: None,
         }
     }

@@ -221,10 +221,11 @@ pub fn full_text(sources: &Sources, f: &Finding) -> String {
 /// numbers), with `:2`, `:3`... appended to repeats so that each is unique.
 pub fn fingerprints<'a>(outcome: &Outcome, findings: impl IntoIterator<Item = &'a Finding>) -> Vec<String> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut fingerprinter = crate::baseline::Fingerprinter::new(&outcome.project);
     findings
         .into_iter()
         .map(|f| {
-            let fp = crate::baseline::entry(&outcome.project, f).fingerprint;
+            let fp = fingerprinter.entry(f).fingerprint;
             let n = seen.entry(fp.clone()).or_insert(0);
             *n += 1;
             if *n == 1 { fp } else { format!("{fp}:{n}") }
