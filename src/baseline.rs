@@ -78,7 +78,7 @@ impl<'p> Fingerprinter<'p> {
     fn tree(&mut self, file: FileId) -> Option<&Document> {
         if self.last.as_ref().is_none_or(|(f, _)| *f != file) {
             let doc = (self.project.config_file != Some(file))
-                .then(|| xml::parse(&self.project.sources.get(file).text).ok())
+                .then(|| xml::parse(self.project.sources.get(file).text()).ok())
                 .flatten();
             self.last = Some((file, doc));
         }

@@ -13,7 +13,7 @@ use crate::drift::{self, Drift};
 use crate::finding::{Finding, Severity};
 use crate::model::{BuiltFile, MetadataKind, ParseFailure, Problem, Project, Purpose, build_file};
 use crate::rules::{self, Options, RULES};
-use crate::source::{FileId, Location, SourceFile, Sources};
+use crate::source::{FileId, Location, OnDisk, SourceFile, Sources};
 use crate::suppress::{self, Date, Suppression};
 use crate::xml::{self, Span};
 
@@ -160,6 +160,21 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
         None => None,
     };
     let mut notes = discovery.notes;
+    // Texts were dropped after parsing; the files reports show are read again, and one
+    // edited meanwhile cannot be shown.
+    let mut shown: Vec<FileId> = findings
+        .iter()
+        .chain(suppressed.iter().map(|(f, _)| f))
+        .flat_map(|f| std::iter::once(&f.primary).chain(&f.related).map(|l| l.loc.file))
+        .collect();
+    shown.sort();
+    shown.dedup();
+    for file in shown.into_iter().filter(|&file| project.sources.get(file).changed()) {
+        notes.push(format!(
+            "{}: changed while forcelint ran, so its findings are shown without their place in it; run forcelint again",
+            project.sources.path(file).display()
+        ));
+    }
     // A misspelt app name in the config would silently lose its settings.
     let names: Vec<&str> = project.apps.iter().map(|a| a.name.as_str()).collect();
     for name in config.config.apps.keys() {
@@ -254,14 +269,14 @@ pub struct LoadedFile {
 }
 
 impl LoadedFile {
-    /// Parses and builds `text`, the content of file `id` shown as `path`.
-    pub fn parse(id: FileId, kind: MetadataKind, full_name: &str, path: PathBuf, text: String) -> LoadedFile {
+    /// Parses and builds `text`, the content of file `id`, `source`.
+    pub fn parse(id: FileId, kind: MetadataKind, full_name: &str, source: SourceFile, text: &str) -> LoadedFile {
         let mut problems = Vec::new();
-        let (built, suppressions) = match xml::parse(&text) {
+        let (built, suppressions) = match xml::parse(text) {
             Ok(doc) => (build_file(id, kind, full_name, &doc, &mut problems), suppress::inline(id, &doc)),
             Err(e) => (failed(id, e.span, e.message), Vec::new()),
         };
-        LoadedFile { source: SourceFile::new(path, text), built, problems, suppressions }
+        LoadedFile { source, built, problems, suppressions }
     }
 
     /// A file that could not be read, or not as UTF-8: `text` is what can be shown of it.
@@ -286,7 +301,10 @@ pub fn load_with_config(files: &[Candidate], config: &Loaded) -> Project {
             let id = FileId(i as u32);
             let display = display_path(&c.path, &cwd);
             match read(&c.path) {
-                Ok(text) => LoadedFile::parse(id, c.kind, &c.full_name, display, text),
+                // The text is dropped once parsed; reports read it again if they show it.
+                Ok((text, disk)) => {
+                    LoadedFile::parse(id, c.kind, &c.full_name, SourceFile::on_disk(display, disk), &text)
+                }
                 Err(ReadError { message, offset, text }) => LoadedFile::unreadable(id, display, text, offset, message),
             }
         })
@@ -334,7 +352,7 @@ struct ReadError {
     text: String,
 }
 
-fn read(path: &Path) -> Result<String, ReadError> {
+fn read(path: &Path) -> Result<(String, OnDisk), ReadError> {
     let plain = |message: String| ReadError { message, offset: 0, text: String::new() };
     // Checked before opening: opening a named pipe would wait for a writer.
     let meta = std::fs::metadata(path).map_err(|e| plain(format!("cannot read the file: {e}")))?;
@@ -349,7 +367,8 @@ fn read(path: &Path) -> Result<String, ReadError> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| plain(format!("cannot read the file: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
+    let disk = OnDisk { path: path.to_path_buf(), len: bytes.len() as u64, modified: meta.modified().ok() };
+    let text = String::from_utf8(bytes).map_err(|e| {
         let bytes = e.as_bytes();
         if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
             return plain("the file is UTF-16; Salesforce metadata is UTF-8: convert it to UTF-8".into());
@@ -357,7 +376,8 @@ fn read(path: &Path) -> Result<String, ReadError> {
         let valid = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(&bytes[..valid]).into_owned();
         ReadError { message: format!("the file is not valid UTF-8 (byte {valid})"), offset: valid, text }
-    })
+    })?;
+    Ok((text, disk))
 }
 
 fn display_path(path: &Path, cwd: &Path) -> PathBuf {

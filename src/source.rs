@@ -1,6 +1,8 @@
 //! Loaded files and the mapping from byte offsets to lines and columns.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::SystemTime;
 
 use crate::xml::Span;
 
@@ -14,18 +16,70 @@ pub struct Location {
     pub span: Span,
 }
 
+/// A file findings can point into. Files read from disk do not keep their text: a large
+/// project's profiles alone are tens of megabytes, and only the few files with findings are
+/// ever shown. Their text is read again when first asked for, and checked to be what was
+/// parsed.
 #[derive(Debug)]
 pub struct SourceFile {
     /// The path as the user should see it (relative to the working directory when possible).
     pub path: PathBuf,
-    /// The text; empty when the file could not be read or decoded.
-    pub text: String,
-    line_starts: Vec<usize>,
+    text: OnceLock<String>,
+    /// Where the text can be read again; `None` when it is kept.
+    disk: Option<OnDisk>,
+    lines: OnceLock<Lines>,
+}
+
+/// A file as it was when read, to read it again and check it is the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OnDisk {
+    pub path: PathBuf,
+    pub len: u64,
+    pub modified: Option<SystemTime>,
+}
+
+impl OnDisk {
+    /// The file's text if its size and modification time are unchanged, else `None`.
+    fn read_again(&self) -> Option<String> {
+        let unchanged = |meta: &std::fs::Metadata| meta.len() == self.len && meta.modified().ok() == self.modified;
+        if !std::fs::metadata(&self.path).is_ok_and(|m| unchanged(&m)) {
+            return None;
+        }
+        let text = std::fs::read_to_string(&self.path).ok()?;
+        (text.len() as u64 == self.len).then_some(text)
+    }
+}
+
+/// Line starts, and marks in long lines, of a text: made when a position is first asked for.
+#[derive(Debug)]
+struct Lines {
+    starts: Vec<usize>,
     /// In lines longer than `COLUMN_MARK` bytes, every `COLUMN_MARK` bytes: (offset, column
     /// there less one), so that a column is counted from the nearest mark rather than from
     /// the start of its line. Without them, a file of one long line with many findings took
     /// time quadratic in its size.
     column_marks: Vec<(usize, usize)>,
+}
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        let starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let mut column_marks = Vec::new();
+        for (i, &start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(text.len());
+            let (mut at, mut column) = (start, 0);
+            while end - at > COLUMN_MARK {
+                let mut next = at + COLUMN_MARK;
+                while !text.is_char_boundary(next) {
+                    next -= 1;
+                }
+                column += columns(&text[at..next]);
+                column_marks.push((next, column));
+                at = next;
+            }
+        }
+        Lines { starts, column_marks }
+    }
 }
 
 const COLUMN_MARK: usize = 1024;
@@ -43,40 +97,49 @@ pub struct LineCol {
 }
 
 impl SourceFile {
+    /// A file whose text is kept (the config file, a file that could not be read whole).
     pub fn new(path: PathBuf, text: String) -> Self {
-        let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        let mut column_marks = Vec::new();
-        for (i, &start) in line_starts.iter().enumerate() {
-            let end = line_starts.get(i + 1).copied().unwrap_or(text.len());
-            let (mut at, mut column) = (start, 0);
-            while end - at > COLUMN_MARK {
-                let mut next = at + COLUMN_MARK;
-                while !text.is_char_boundary(next) {
-                    next -= 1;
-                }
-                column += columns(&text[at..next]);
-                column_marks.push((next, column));
-                at = next;
-            }
-        }
-        SourceFile { path, text, line_starts, column_marks }
+        SourceFile { path, text: OnceLock::from(text), disk: None, lines: OnceLock::new() }
+    }
+
+    /// A file read from `disk` whose text is not kept: it is read again if asked for.
+    pub fn on_disk(path: PathBuf, disk: OnDisk) -> Self {
+        SourceFile { path, text: OnceLock::new(), disk: Some(disk), lines: OnceLock::new() }
+    }
+
+    /// The text; empty when the file could not be read or decoded, or has changed on disk
+    /// since it was parsed (see [`SourceFile::changed`]).
+    pub fn text(&self) -> &str {
+        self.text.get_or_init(|| self.disk.as_ref().and_then(OnDisk::read_again).unwrap_or_default())
+    }
+
+    /// The file was changed or removed after it was parsed: its text is not shown, and
+    /// positions in it are not known.
+    pub fn changed(&self) -> bool {
+        self.disk.as_ref().is_some_and(|d| d.len > 0) && self.text().is_empty()
+    }
+
+    fn lines(&self) -> &Lines {
+        self.lines.get_or_init(|| Lines::new(self.text()))
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {
-        let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
-        let (from, before) = match self.column_marks.partition_point(|&(at, _)| at <= offset) {
+        let text = self.text();
+        let Lines { starts, column_marks } = self.lines();
+        let offset = offset.min(text.len());
+        let line = starts.partition_point(|&s| s <= offset) - 1;
+        let start = starts[line];
+        let (from, before) = match column_marks.partition_point(|&(at, _)| at <= offset) {
             0 => (start, 0),
-            i => Some(self.column_marks[i - 1]).filter(|&(at, _)| at > start).unwrap_or((start, 0)),
+            i => Some(column_marks[i - 1]).filter(|&(at, _)| at > start).unwrap_or((start, 0)),
         };
-        let prefix = self.text.get(from..offset).unwrap_or("");
+        let prefix = text.get(from..offset).unwrap_or("");
         LineCol { line: line + 1, column: before + columns(prefix) + 1 }
     }
 
     /// Where a line (1-based) starts; the end of the text past the last line.
     pub fn line_start(&self, line: usize) -> usize {
-        self.line_starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text.len())
+        self.lines().starts.get(line.saturating_sub(1)).copied().unwrap_or(self.text().len())
     }
 }
 
@@ -124,7 +187,7 @@ mod tests {
         let long = "é\u{feff}ab€".repeat(3000);
         let text = format!("\u{feff}<a>\n{long}\n\n{long}{long}x\nshort\n{long}");
         let file = SourceFile::new(PathBuf::new(), text.clone());
-        assert!(file.column_marks.len() > 10);
+        assert!(file.lines().column_marks.len() > 10);
         let offsets = (0..=text.len()).filter(|&i| text.is_char_boundary(i));
         for offset in offsets.step_by(97).chain([text.len()]) {
             assert_eq!(file.line_col(offset), naive(&text, offset), "at {offset}");

@@ -59,7 +59,7 @@ fn check_all_kinds(content: impl Fn(MetadataKind) -> Vec<u8>, mdapi: bool) -> Re
         prop_assert_eq!(reported, usize::from(*fails), "parse-errors in {}: {:#?}", name, outcome.findings);
     }
     for f in &outcome.findings {
-        let text = &sources.get(f.primary.loc.file).text;
+        let text = sources.get(f.primary.loc.file).text();
         let span = f.primary.loc.span;
         prop_assert!(
             span.start <= span.end && span.end <= text.len(),

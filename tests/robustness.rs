@@ -346,6 +346,32 @@ fn a_file_that_vanishes_before_it_is_read_is_a_finding() {
     assert_eq!(path.file_name().unwrap().to_string_lossy(), format!("Gone{SUFFIX}"));
 }
 
+#[test]
+fn a_file_edited_after_it_was_parsed_is_not_shown_with_wrong_positions() {
+    // Texts are dropped after parsing and read again for reports: an edit in between (an
+    // editor saving during a pre-commit run) must not be shown as if it were what was parsed.
+    let dir = folder_with_good_app();
+    let path = dir.path().join(format!("Good{SUFFIX}"));
+    let original = std::fs::read_to_string(&path).unwrap();
+    let candidate = Candidate { path: path.clone(), kind: MetadataKind::ConnectedApp, full_name: "Good".into() };
+    let project = forcelint::engine::load(std::slice::from_ref(&candidate));
+    let file = project.sources.get(project.apps[0].anchor.file);
+    assert!(!file.changed());
+    assert_eq!(file.text(), original, "read again, unchanged");
+
+    let project = forcelint::engine::load(std::slice::from_ref(&candidate));
+    std::fs::write(&path, original.replace("<label>", "<label>Edited ")).unwrap();
+    let file = project.sources.get(project.apps[0].anchor.file);
+    assert!(file.changed());
+    assert_eq!(file.text(), "");
+    assert_eq!(file.line_col(project.apps[0].anchor.span.start).line, 1);
+
+    std::fs::write(&path, &original).unwrap();
+    let project = forcelint::engine::load(std::slice::from_ref(&candidate));
+    std::fs::remove_file(&path).unwrap();
+    assert!(project.sources.get(project.apps[0].anchor.file).changed(), "removed");
+}
+
 // ---------------------------------------------------------------------------------------
 // Many findings: time and memory grow with the file, not with the file times the findings.
 

@@ -14,7 +14,7 @@ use forcelint::finding::Finding;
 use forcelint::model::{BuiltFile, MetadataKind, ParseFailure, Problem, Project, build_file};
 use forcelint::report::{concise, human, json};
 use forcelint::rules::{Options, RULES};
-use forcelint::source::{FileId, Location};
+use forcelint::source::{FileId, Location, SourceFile};
 use forcelint::suppress::{self, Date};
 use forcelint::xml::{self, Document, Node, Span};
 
@@ -79,7 +79,7 @@ pub fn pipeline(data: &[u8]) {
         let path = PathBuf::from(format!("force-app/main/default/f{}/{name}.{}-meta.xml", id.0, kind.suffix()));
         // As `engine::read`: invalid UTF-8 keeps the valid prefix and fails at its end.
         files.push(match String::from_utf8(rest.to_vec()) {
-            Ok(text) => LoadedFile::parse(id, kind, name, path, text),
+            Ok(text) => LoadedFile::parse(id, kind, name, SourceFile::new(path, text.clone()), &text),
             Err(e) => {
                 let valid = e.utf8_error().valid_up_to();
                 let text = String::from_utf8_lossy(&rest[..valid]).into_owned();
@@ -175,7 +175,7 @@ fn check_location(text: &str, loc: Location, what: &str) {
 
 fn check_in(project: &Project, loc: Location, what: &str) {
     assert!((loc.file.0 as usize) < project.sources.len(), "{what}: file {:?} is not a source", loc.file);
-    check_span(&project.sources.get(loc.file).text, loc.span, what);
+    check_span(project.sources.get(loc.file).text(), loc.span, what);
 }
 
 fn check_project(project: &Project) {

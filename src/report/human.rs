@@ -167,7 +167,7 @@ impl Excerpt {
     }
 
     fn around(file: &crate::source::SourceFile, spans: impl Iterator<Item = Span>) -> Excerpt {
-        let text = &file.text;
+        let text = file.text();
         let (lo, hi) = spans.fold((usize::MAX, 0), |(lo, hi), s| (lo.min(s.start), hi.max(s.end)));
         let (lo, hi) = (lo.min(text.len()), hi.clamp(lo.min(text.len()), text.len()));
         let first = file.line_col(lo).line;

@@ -22,7 +22,7 @@ pub struct Line {
 /// text (it could not be read).
 pub fn around(sources: &Sources, loc: Location, context: usize) -> Vec<Line> {
     let file = sources.get(loc.file);
-    let text = file.text.as_str();
+    let text = file.text();
     if text.is_empty() {
         return Vec::new();
     }
