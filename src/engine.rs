@@ -272,7 +272,11 @@ impl LoadedFile {
     /// Parses and builds `text`, the content of file `id`, `source`.
     pub fn parse(id: FileId, kind: MetadataKind, full_name: &str, source: SourceFile, text: &str) -> LoadedFile {
         let mut problems = Vec::new();
-        let (built, suppressions) = match xml::parse(text) {
+        let parsed = match kind.children_read() {
+            Some(keep) => xml::parse_keeping(text, keep),
+            None => xml::parse(text),
+        };
+        let (built, suppressions) = match parsed {
             Ok(doc) => (build_file(id, kind, full_name, &doc, &mut problems), suppress::inline(id, &doc)),
             Err(e) => (failed(id, e.span, e.message), Vec::new()),
         };

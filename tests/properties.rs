@@ -279,6 +279,23 @@ proptest! {
     ) {
         check_all_kinds(|kind| mutate(document(kind, &body, false), &edits, cut), mdapi)?;
     }
+
+    /// Keeping only some children of the root (as for profiles) finds exactly the errors
+    /// that parsing everything finds.
+    #[test]
+    fn keeping_some_children_finds_the_same_errors(
+        body in body(),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..4),
+        cut in prop::option::of(any::<prop::sample::Index>()),
+    ) {
+        let bytes = mutate(document(MetadataKind::Profile, &body, false), &edits, cut);
+        let text = String::from_utf8_lossy(&bytes);
+        let whole = forcelint::xml::parse(&text).err();
+        let keeps: [fn(&str) -> bool; 2] = [|_| false, |name| name.len() % 2 == 0];
+        for keep in keeps {
+            prop_assert_eq!(forcelint::xml::parse_keeping(&text, keep).err(), whole.clone());
+        }
+    }
 }
 
 /// The helpers agree with the engine on which files it reads.

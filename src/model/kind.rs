@@ -41,6 +41,16 @@ impl MetadataKind {
         }
     }
 
+    /// Which children of the root element the model reads, for a kind it reads little of:
+    /// a profile is mostly permissions no rule reads, which `xml::parse_keeping` checks
+    /// without keeping (nor the comments inside them). `None`: the whole file is read.
+    pub fn children_read(self) -> Option<fn(&str) -> bool> {
+        match self {
+            MetadataKind::Profile => Some(|name| matches!(name, "loginHours" | "loginIpRanges")),
+            _ => None,
+        }
+    }
+
     /// The metadata type name, which is also the root element.
     pub fn root_element(self) -> &'static str {
         match self {

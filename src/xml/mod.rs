@@ -193,6 +193,29 @@ fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
 }
 
+/// The first character of `s` that XML does not allow, and where it is. By byte, as this
+/// looks at every byte of every file: in a `str` (no surrogates) the only such characters
+/// are C0 controls other than tab, LF and CR, and U+FFFE and U+FFFF (`EF BF BE`, `EF BF BF`).
+fn first_non_xml_char(s: &str) -> Option<(usize, char)> {
+    let suspect = |b: u8| (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') | (b == 0xEF);
+    // Blocks without a suspect byte (nearly all) are passed over by a loop the compiler
+    // vectorizes; only a block with one is looked at character by character.
+    const BLOCK: usize = 64;
+    for (n, block) in s.as_bytes().chunks(BLOCK).enumerate() {
+        if !block.iter().fold(false, |any, &b| any | suspect(b)) {
+            continue;
+        }
+        // From the start of the character the block starts in, to the end of the block.
+        let start = floor_boundary(s, n * BLOCK);
+        let end = (n * BLOCK + BLOCK).min(s.len());
+        let found = s[start..].char_indices().take_while(|&(i, _)| start + i < end).find(|&(_, c)| !is_xml_char(c));
+        if let Some((i, c)) = found {
+            return Some((start + i, c));
+        }
+    }
+    None
+}
+
 fn is_name_start_char(c: char) -> bool {
     matches!(c,
         ':' | 'A'..='Z' | '_' | 'a'..='z' | '\u{c0}'..='\u{d6}' | '\u{d8}'..='\u{f6}'
@@ -211,17 +234,29 @@ fn is_name_char(c: char) -> bool {
 fn is_qname(name: &str) -> bool {
     let mut chars = name.chars();
     let Some(first) = chars.next() else { return false };
-    is_name_start_char(first)
-        && chars.all(is_name_char)
-        && name.matches(':').count() <= 1
-        && !name.starts_with(':')
-        && !name.ends_with(':')
+    // Metadata names are ASCII: checked by byte, without decoding characters.
+    let is_name = if name.is_ascii() {
+        let ascii_start = |b: u8| b.is_ascii_alphabetic() || matches!(b, b'_' | b':');
+        ascii_start(name.as_bytes()[0])
+            && name.bytes().all(|b| ascii_start(b) || b.is_ascii_digit() || matches!(b, b'-' | b'.'))
+    } else {
+        is_name_start_char(first) && chars.all(is_name_char)
+    };
+    is_name && name.bytes().filter(|&b| b == b':').count() <= 1 && !name.starts_with(':') && !name.ends_with(':')
 }
 
 /// Parses `source` into a tree. A byte-order mark is skipped (spans stay offsets into
 /// `source`).
 pub fn parse(source: &str) -> Result<Document, XmlError> {
-    Parser::new(source).run()
+    Parser::new(source, None).run()
+}
+
+/// As [`parse`], but of the root element's children only those whose name `keep` accepts
+/// are kept whole; the others are kept empty (name, span, `nil`, no nodes). Everything is
+/// still checked, so the result is an error exactly when [`parse`]'s is, and the same one.
+/// Most of a large profile is permissions no rule reads: this keeps them out of memory.
+pub fn parse_keeping(source: &str, keep: fn(&str) -> bool) -> Result<Document, XmlError> {
+    Parser::new(source, Some(keep)).run()
 }
 
 /// Where a piece of character data came from: only literal text may be blank outside the
@@ -240,12 +275,34 @@ struct Parser<'s> {
     stack: Vec<Element>,
     root: Option<Element>,
     comments: Vec<Text>,
+    /// Which children of the root to keep whole (`parse_keeping`).
+    keep: Option<fn(&str) -> bool>,
+    /// Inside a child of the root that is not kept (it is the last of `stack`): the name
+    /// spans of the elements open inside it, innermost last.
+    skipped: Option<Vec<Span>>,
+}
+
+/// A start tag, checked.
+struct Tag {
+    /// The local part of the name.
+    name_span: Span,
+    nil: bool,
 }
 
 impl<'s> Parser<'s> {
-    fn new(source: &'s str) -> Self {
+    fn new(source: &'s str, keep: Option<fn(&str) -> bool>) -> Self {
         let bom = if source.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
-        Parser { source, bom, stack: Vec::new(), root: None, comments: Vec::new() }
+        Parser { source, bom, stack: Vec::new(), root: None, comments: Vec::new(), keep, skipped: None }
+    }
+
+    fn element(&self, tag: Tag, span: Span) -> Element {
+        let name = self.source[tag.name_span.start..tag.name_span.end].to_string();
+        Element { name, span, name_span: tag.name_span, nil: tag.nil, nodes: Vec::new() }
+    }
+
+    /// Open elements, outermost first: those in the tree and those being skipped.
+    fn depth(&self) -> usize {
+        self.stack.len() + self.skipped.as_ref().map_or(0, Vec::len)
     }
 
     /// An error covering `span` (offsets into `source`).
@@ -269,7 +326,7 @@ impl<'s> Parser<'s> {
         if bom > 0 && body.starts_with('\u{feff}') {
             return Err(self.error("text before the root element: a second byte-order mark", self.point(bom)));
         }
-        if let Some((i, c)) = body.char_indices().find(|&(_, c)| !is_xml_char(c)) {
+        if let Some((i, c)) = first_non_xml_char(body) {
             let mut message = format!("character U+{:04X} is not allowed in XML", c as u32);
             if c == '\0' {
                 message.push_str(" (is the file UTF-16? Salesforce metadata is UTF-8)");
@@ -294,33 +351,59 @@ impl<'s> Parser<'s> {
             let span = Span::new(bom + start, bom + end);
             match event {
                 Event::Start(ref tag) | Event::Empty(ref tag) => {
-                    let element = self.open_element(tag, span)?;
+                    let tag = self.check_tag(tag, span)?;
+                    let empty = matches!(event, Event::Empty(_));
                     if let (true, Some(root)) = (self.stack.is_empty(), &self.root) {
                         return Err(self.error(
                             format!(
                                 "a second root element <{}> after <{}>: a document has exactly one root element",
-                                element.name, root.name
+                                &source[tag.name_span.start..tag.name_span.end],
+                                root.name
                             ),
-                            element.name_span,
+                            tag.name_span,
                         ));
                     }
-                    if self.stack.len() >= MAX_DEPTH {
+                    if self.depth() >= MAX_DEPTH {
                         return Err(
-                            self.error(format!("elements nested deeper than {MAX_DEPTH} levels"), element.name_span)
+                            self.error(format!("elements nested deeper than {MAX_DEPTH} levels"), tag.name_span)
                         );
                     }
-                    if matches!(event, Event::Empty(_)) {
+                    if let Some(skipped) = self.skipped.as_mut() {
+                        if !empty {
+                            skipped.push(tag.name_span);
+                        }
+                        continue;
+                    }
+                    let skip = self.stack.len() == 1
+                        && self.keep.is_some_and(|keep| !keep(&source[tag.name_span.start..tag.name_span.end]));
+                    let element = self.element(tag, span);
+                    if empty {
                         self.close(element);
                     } else {
                         self.stack.push(element);
+                        if skip {
+                            self.skipped = Some(Vec::new());
+                        }
                     }
                 }
                 Event::End(_) => {
+                    if let Some(skipped) = self.skipped.as_mut()
+                        && skipped.pop().is_some()
+                    {
+                        continue;
+                    }
+                    self.skipped = None;
                     // check_end_names guarantees a matching open element.
                     if let Some(mut element) = self.stack.pop() {
                         element.span = element.span.to(span);
                         self.close(element);
                     }
+                }
+                // What is skipped is checked, not kept: its text needs no check beyond the
+                // reader's, its references do.
+                Event::Text(_) | Event::CData(_) | Event::Comment(_) if self.skipped.is_some() => {}
+                Event::GeneralRef(r) if self.skipped.is_some() => {
+                    self.reference(&r, span)?;
                 }
                 Event::Text(_) => {
                     // References are separate events, so literal text is exactly its source.
@@ -371,16 +454,18 @@ impl<'s> Parser<'s> {
                 Event::Eof => break,
             }
         }
-        if let Some(open) = self.stack.last() {
-            let mut message = format!("unexpected end of file: <{}> is never closed", open.name);
-            let outer: Vec<String> = self.stack.iter().rev().skip(1).map(|e| format!("<{}>", e.name)).collect();
+        let mut open: Vec<(&str, Span)> = self.stack.iter().map(|e| (e.name.as_str(), e.name_span)).collect();
+        open.extend(self.skipped.iter().flatten().map(|&span| (&source[span.start..span.end], span)));
+        if let Some(&(name, name_span)) = open.last() {
+            let mut message = format!("unexpected end of file: <{name}> is never closed");
+            let outer: Vec<String> = open.iter().rev().skip(1).map(|(name, _)| format!("<{name}>")).collect();
             if !outer.is_empty() {
                 let shown = outer.iter().take(3).cloned().collect::<Vec<_>>().join(", ");
                 let more = if outer.len() > 3 { format!(" and {} more", outer.len() - 3) } else { String::new() };
                 let verb = if outer.len() == 1 { "is" } else { "are" };
                 message.push_str(&format!(", nor {verb} {shown}{more} around it"));
             }
-            return Err(self.error(message, open.name_span));
+            return Err(self.error(message, name_span));
         }
         match self.root.take() {
             Some(root) => Ok(Document { root, comments: self.comments }),
@@ -423,7 +508,8 @@ impl<'s> Parser<'s> {
         decode_reference(name).map_err(|message| self.error(message, span))
     }
 
-    fn open_element(&self, tag: &BytesStart<'_>, span: Span) -> Result<Element, XmlError> {
+    /// Checks a start tag: its name, its attributes, and whether it says `xsi:nil`.
+    fn check_tag(&self, tag: &BytesStart<'_>, span: Span) -> Result<Tag, XmlError> {
         let qname = tag.name();
         let raw_name: &str = qname.as_ref();
         // The name starts right after '<'.
@@ -471,13 +557,7 @@ impl<'s> Parser<'s> {
                 nil = true;
             }
         }
-        Ok(Element {
-            name: local.to_string(),
-            span,
-            name_span: Span::new(local_at, local_at + local.len()),
-            nil,
-            nodes: Vec::new(),
-        })
+        Ok(Tag { name_span: Span::new(local_at, local_at + local.len()), nil })
     }
 
     /// Where `part`, a slice borrowed from `source`, sits in it.

@@ -15,9 +15,33 @@ fn ok(src: &str) -> Document {
     match parse(src) {
         Ok(doc) => {
             check_tree(src, &doc.root);
+            check_kept(src, &doc);
             doc
         }
         Err(e) => panic!("expected {src:?} to parse, got {e:?}"),
+    }
+}
+
+/// `parse_keeping` gives the same tree when it keeps everything, and the same root with
+/// its children emptied when it keeps nothing.
+fn check_kept(src: &str, doc: &Document) {
+    let all = parse_keeping(src, |_| true).unwrap_or_else(|e| panic!("keeping all of {src:?}: {e:?}"));
+    assert_eq!(format!("{:?}", all.root), format!("{:?}", doc.root));
+    let none = parse_keeping(src, |_| false).unwrap_or_else(|e| panic!("keeping none of {src:?}: {e:?}"));
+    check_tree(src, &none.root);
+    assert_eq!(none.root.nodes.len(), doc.root.nodes.len());
+    assert_eq!(format!("{:?}", none.comments), format!("{:?}", doc.comments));
+    for (stub, whole) in none.root.nodes.iter().zip(&doc.root.nodes) {
+        match (stub, whole) {
+            (Node::Element(stub), Node::Element(whole)) => {
+                assert_eq!(
+                    (&stub.name, stub.span, stub.name_span, stub.nil),
+                    (&whole.name, whole.span, whole.name_span, whole.nil)
+                );
+                assert!(stub.nodes.is_empty());
+            }
+            (stub, whole) => assert_eq!(format!("{stub:?}"), format!("{whole:?}")),
+        }
     }
 }
 
@@ -28,6 +52,8 @@ fn error(src: &str, line: usize, contains: &str) -> XmlError {
         Ok(doc) => panic!("expected {src:?} to fail, got {doc:?}"),
         Err(e) => e,
     };
+    // Skipping is not a way around an error: the same one, at the same place.
+    assert_eq!(parse_keeping(src, |_| false).err().as_ref(), Some(&e), "keeping none of {src:?}");
     check_span(src, e.span);
     assert_eq!(line_of(src, e.span.start), line, "error {e:?} is on the wrong line of {src:?}");
     assert!(e.message.contains(contains), "error {e:?} should mention {contains:?}");
@@ -736,4 +762,101 @@ fn indentation_is_not_kept_but_blanks_between_references_are() {
     assert!(doc.root.nodes.iter().all(|n| matches!(n, Node::Element(_))), "{:?}", doc.root.nodes);
     assert_eq!(doc.root.child("c").unwrap().text().unwrap().value, "& &");
     assert_eq!(doc.root.child("b").unwrap().text().unwrap().value, "x");
+}
+
+#[test]
+fn the_bytewise_character_check_agrees_with_the_definition() {
+    let samples = [
+        "",
+        "plain",
+        "tab\there",
+        "\u{1}",
+        "a\u{1f}b",
+        "\u{7f}\u{80}\u{9f}",
+        "\u{d7ff}\u{e000}",
+        "\u{fffd}x",
+        "ok\u{fffe}",
+        "\u{ffff}",
+        "\u{feff}\u{fefe}\u{f000}",
+        "\u{10000}\u{10ffff}",
+        "é€😀\u{0}",
+        "\r\n\u{b}",
+    ];
+    for s in samples {
+        let slow = s.char_indices().find(|&(_, c)| !is_xml_char(c));
+        assert_eq!(first_non_xml_char(s), slow, "{s:?}");
+    }
+    // Across the boundaries of the blocks it scans.
+    for pad in 0..140 {
+        for bad in ['\u{1}', '\u{fffe}', '\u{ffff}'] {
+            for filler in ["a", "é", "\u{fefe}"] {
+                let s = format!("{}{bad}z\u{fffd}", filler.repeat(pad));
+                assert_eq!(first_non_xml_char(&s), Some((filler.len() * pad, bad)), "{pad} {filler:?} {bad:?}");
+            }
+        }
+        let fine = format!("{}\u{fefe}\u{fffd}\t", "\u{f000}".repeat(pad));
+        assert_eq!(first_non_xml_char(&fine), None);
+    }
+    // Every character from U+0000 to U+1FFFF, each alone and after a multi-byte one.
+    for code in 0..0x2_0000u32 {
+        let Some(c) = char::from_u32(code) else { continue };
+        for s in [c.to_string(), format!("\u{ef}{c}")] {
+            let slow = s.char_indices().find(|&(_, c)| !is_xml_char(c));
+            assert_eq!(first_non_xml_char(&s), slow, "U+{code:04X}");
+        }
+    }
+}
+
+#[test]
+fn the_ascii_name_check_agrees_with_the_definition() {
+    let slow = |name: &str| {
+        let mut chars = name.chars();
+        chars.next().is_some_and(is_name_start_char)
+            && chars.all(is_name_char)
+            && name.matches(':').count() <= 1
+            && !name.starts_with(':')
+            && !name.ends_with(':')
+    };
+    for a in 0u8..128 {
+        for b in [b'a', b'1', b':', b'-', b'.', b'_', b' ', a] {
+            let name = String::from_utf8(vec![a, b, b'x']).unwrap();
+            assert_eq!(is_qname(&name), slow(&name), "{name:?}");
+            let name = String::from_utf8(vec![b'x', a, b]).unwrap();
+            assert_eq!(is_qname(&name), slow(&name), "{name:?}");
+        }
+    }
+    for name in ["sf:ConnectedApp", "a:b:c", ":a", "a:", "é:x", "x·y", "-x", "x-y.z_1"] {
+        assert_eq!(is_qname(name), slow(name), "{name:?}");
+    }
+}
+
+#[test]
+fn children_not_kept_are_checked_but_left_empty() {
+    let src = "<Profile>\n  <!-- about the next -->\n  <fieldPermissions><field>A.b</field><x a=\"1\"/></fieldPermissions>\n  <loginHours><mondayStart>60</mondayStart></loginHours>\n</Profile>";
+    let doc = parse_keeping(src, |name| name == "loginHours").unwrap();
+    let children: Vec<&Element> = doc.root.elements().collect();
+    assert_eq!(children[0].name, "fieldPermissions");
+    assert!(children[0].nodes.is_empty());
+    assert!(slice(src, children[0].span).ends_with("</fieldPermissions>"));
+    assert_eq!(text(children[1].child("mondayStart").unwrap()).0, "60");
+    // The comment still comes right before the element it is about.
+    assert!(matches!(&doc.root.nodes[0], Node::Comment(c) if c.value == "about the next"));
+    assert!(matches!(&doc.root.nodes[1], Node::Element(e) if e.name == "fieldPermissions"));
+
+    // Errors inside what is not kept are the errors `parse` gives.
+    for bad in [
+        "<P><a><b>&bogus;</b></a></P>",
+        "<P><a><b></c></a></P>",
+        "<P><a><b x='1' x='2'/></a></P>",
+        "<P><a><b>",
+        "<P><a><b><!-- a -- b --></b></a></P>",
+    ] {
+        let whole = parse(bad).unwrap_err();
+        assert_eq!(parse_keeping(bad, |_| false).unwrap_err(), whole, "{bad}");
+    }
+    let e = parse_keeping("<P><a><b><c>", |_| false).unwrap_err();
+    assert_eq!(e.message, "unexpected end of file: <c> is never closed, nor are <b>, <a>, <P> around it");
+    // Depth counts what is not kept.
+    let deep = format!("<P>{}{}</P>", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
+    assert_eq!(parse_keeping(&deep, |_| false).unwrap_err(), parse(&deep).unwrap_err());
 }
