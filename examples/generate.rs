@@ -31,27 +31,28 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 
+// Public for tests/single_file.rs, which includes this file to make projects of its own.
 #[derive(Parser)]
 #[command(about = "Writes a synthetic SFDX project for forcelint benchmarks")]
-struct Args {
+pub struct Args {
     /// How many files to write.
     #[arg(long, default_value_t = 30_000)]
-    files: usize,
+    pub files: usize,
     /// Source format (sfdx-project.json, force-app/main/default) or metadata API format (src/).
     #[arg(long, value_enum, default_value_t = Layout::Source)]
-    layout: Layout,
+    pub layout: Layout,
     /// Seed of every random choice.
     #[arg(long, default_value_t = 1)]
-    seed: u64,
+    pub seed: u64,
     /// Write the absolute paths of the files forcelint must read to this file.
     #[arg(long, value_name = "FILE")]
-    list: Option<PathBuf>,
+    pub list: Option<PathBuf>,
     /// The folder to write; it must not exist yet, or be empty.
-    out: PathBuf,
+    pub out: PathBuf,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Layout {
+pub enum Layout {
     Source,
     Mdapi,
 }
@@ -70,7 +71,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn generate(args: &Args) -> Result<String, String> {
+pub fn generate(args: &Args) -> Result<String, String> {
     let err = |e: std::io::Error| format!("{}: {e}", args.out.display());
     if args.out.exists() && std::fs::read_dir(&args.out).map_err(err)?.next().is_some() {
         return Err(format!("{}: exists and is not empty", args.out.display()));

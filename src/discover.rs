@@ -6,7 +6,8 @@
 //! pool) and does as little as it can per entry: a file's name is checked before
 //! anything else, and only a file whose name qualifies (or a folder) gets a path and
 //! is matched against `.forceignore`. Folders that hold only the content of bundles
-//! (`lwc`, `aura`, `staticresources`) are not entered.
+//! (`lwc`, `aura`, `staticresources`) are not entered; nor, when the walk is only for the
+//! context of named files, the folders of other metadata types (`classes`, `objects`, ...).
 
 use std::collections::HashSet;
 use std::ffi::OsStr;
@@ -111,33 +112,36 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
     // Folders already walked as a project or folder: each is walked once, however many
     // of its files are named (a pre-commit hook passes every changed file).
     let mut walked: HashSet<PathBuf> = HashSet::new();
+    let mut given_files = Vec::new();
     for given in paths {
         let path = std::path::absolute(given)
             .map_err(|e| DiscoverError::Io { path: given.clone(), message: e.to_string() })?;
         let meta = std::fs::metadata(&path).map_err(|_| DiscoverError::NotFound(given.clone()))?;
-        if meta.is_dir() {
-            if walked.insert(path.clone()) {
-                let scope = scope_for_dir(&path, &mut discovery.notes)?;
-                walk(&scope, exclude, &mut found, &mut discovery.notes);
-            }
+        if !meta.is_dir() {
+            given_files.push((given, path));
+        } else if walked.insert(path.clone()) {
+            let scope = scope_for_dir(&path, &mut discovery.notes)?;
+            walk(&scope, exclude, Depth::Everything, &mut found, &mut discovery.notes);
+        }
+    }
+    // After the folders, so that a project given as a folder is walked whole.
+    for (given, path) in given_files {
+        only.push(path.clone());
+        // The file's project gives it context (org settings, profiles, sibling ECA files).
+        if let Some(root) = project_root_above(&path)
+            && walked.insert(root.clone())
+        {
+            let scope = scope_for_dir(&root, &mut discovery.notes)?;
+            walk(&scope, exclude, Depth::Context, &mut found, &mut discovery.notes);
+        }
+        // A named file is read even without a project, and even when ignored: the user asked.
+        if let Some(candidate) = candidate(&path) {
+            found.push(candidate);
         } else {
-            only.push(path.clone());
-            // The file's project gives it context (org settings, profiles, sibling ECA files).
-            if let Some(root) = project_root_above(&path)
-                && walked.insert(root.clone())
-            {
-                let scope = scope_for_dir(&root, &mut discovery.notes)?;
-                walk(&scope, exclude, &mut found, &mut discovery.notes);
-            }
-            // A named file is read even without a project, and even when ignored: the user asked.
-            if let Some(candidate) = candidate(&path) {
-                found.push(candidate);
-            } else {
-                discovery.notes.push(format!(
-                    "{}: not a metadata file forcelint reads (connected apps, external client apps, Security.settings, profiles, profile session settings)",
-                    given.display()
-                ));
-            }
+            discovery.notes.push(format!(
+                "{}: not a metadata file forcelint reads (connected apps, external client apps, Security.settings, profiles, profile session settings)",
+                given.display()
+            ));
         }
     }
     // Sorted by path; of two walks that found the same file, the first is kept (they agree).
@@ -221,10 +225,107 @@ fn never_walked(name: &OsStr) -> bool {
     name == "node_modules" || CONTENT_ONLY_DIRS.iter().any(|d| name == *d)
 }
 
+/// The folders Salesforce's tools write other metadata types to (`directoryName` in the
+/// CLI's metadata registry): where retrieves never put connected apps, external client
+/// apps, settings or profiles. A walk for the context of named files skips them: they hold
+/// most of a large project's files (a retrieve writes every type to its own folder).
+const OTHER_TYPE_DIRS: [&str; 80] = [
+    "applications",
+    "approvalProcesses",
+    "assignmentRules",
+    "authproviders",
+    "autoResponseRules",
+    "brandingSets",
+    "cachePartitions",
+    "certs",
+    "classes",
+    "cleanDataServices",
+    "communities",
+    "components",
+    "contentassets",
+    "corsWhitelistOrigins",
+    "cspTrustedSites",
+    "customMetadata",
+    "customPermissions",
+    "dashboards",
+    "datacategorygroups",
+    "delegateGroups",
+    "documents",
+    "duplicateRules",
+    "email",
+    "emailservices",
+    "entitlementProcesses",
+    "escalationRules",
+    "experiences",
+    "externalCredentials",
+    "flexipages",
+    "flowDefinitions",
+    "flows",
+    "globalValueSetTranslations",
+    "globalValueSets",
+    "groups",
+    "homePageComponents",
+    "homePageLayouts",
+    "installedPackages",
+    "labels",
+    "layouts",
+    "letterhead",
+    "lightningExperienceThemes",
+    "managedTopics",
+    "matchingRules",
+    "messageChannels",
+    "milestoneTypes",
+    "namedCredentials",
+    "navigationMenus",
+    "networks",
+    "notificationtypes",
+    "objectTranslations",
+    "objects",
+    "pages",
+    "pathAssistants",
+    "permissionsetgroups",
+    "permissionsets",
+    "platformEventChannelMembers",
+    "platformEventChannels",
+    "queues",
+    "quickActions",
+    "recordActionDeployments",
+    "remoteSiteSettings",
+    "reportTypes",
+    "reports",
+    "roles",
+    "sharingRules",
+    "sites",
+    "standardValueSets",
+    "synonymDictionaries",
+    "tabs",
+    "territories",
+    "territory2Models",
+    "territory2Types",
+    "testSuites",
+    "topicsForObjects",
+    "translations",
+    "triggers",
+    "wave",
+    "waveTemplates",
+    "weblinks",
+    "workflows",
+];
+
+/// How much of a project a walk looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Depth {
+    /// A folder given to check: every folder but bundle content.
+    Everything,
+    /// The project of a named file, for context: not the folders of other types either.
+    Context,
+}
+
 /// What one walk shares between its tasks.
 struct Walk<'a> {
     scope: &'a Scope,
     exclude: &'a Exclude,
+    depth: Depth,
     found: Mutex<Vec<Candidate>>,
     notes: Mutex<Vec<String>>,
 }
@@ -267,7 +368,7 @@ impl Walk<'_> {
             };
             let name = entry.file_name();
             if file_type.is_dir() {
-                if never_walked(&name) {
+                if never_walked(&name) || (self.depth == Depth::Context && OTHER_TYPE_DIRS.iter().any(|d| name == *d)) {
                     continue;
                 }
                 let path = entry.path();
@@ -293,8 +394,8 @@ impl Walk<'_> {
 
 /// Walks the scope's source folders in parallel; `found` gets the qualifying files (in no
 /// particular order: the caller sorts), `notes` the folders that could not be read, sorted.
-fn walk(scope: &Scope, exclude: &Exclude, found: &mut Vec<Candidate>, notes: &mut Vec<String>) {
-    let walk = Walk { scope, exclude, found: Mutex::new(Vec::new()), notes: Mutex::new(Vec::new()) };
+fn walk(scope: &Scope, exclude: &Exclude, depth: Depth, found: &mut Vec<Candidate>, notes: &mut Vec<String>) {
+    let walk = Walk { scope, exclude, depth, found: Mutex::new(Vec::new()), notes: Mutex::new(Vec::new()) };
     rayon::scope(|s| {
         for dir in &scope.source_dirs {
             let walk = &walk;
@@ -391,6 +492,23 @@ mod tests {
         only.sort();
         assert_eq!(found.only, Some(only));
         assert!(found.notes.is_empty(), "{:?}", found.notes);
+    }
+
+    #[test]
+    fn the_context_of_a_named_file_skips_the_folders_of_other_types() {
+        let dir = project();
+        let root = dir.path();
+        // Where no retrieve puts it: a folder given is walked whole, a named file's project is not.
+        let odd = write(root, "force-app/main/default/classes/Odd.profile-meta.xml");
+        let feature = write(root, "force-app/billing/connectedApps/Billing.connectedApp-meta.xml");
+        let named = root.join("force-app/main/default/connectedApps/App01.connectedApp-meta.xml");
+        let context = discover(std::slice::from_ref(&named)).unwrap();
+        assert!(!context.files.iter().any(|c| c.path == odd));
+        assert!(context.files.iter().any(|c| c.path == feature), "other folders are walked");
+        assert_eq!(context.files.len(), 43, "{:#?}", context.files);
+        let whole = discover(&[named, root.to_path_buf()]).unwrap();
+        assert!(whole.files.iter().any(|c| c.path == odd), "with the project given too");
+        assert_eq!(whole.files.len(), 44);
     }
 
     #[test]

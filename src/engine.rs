@@ -11,7 +11,9 @@ use crate::config::{self, ConfigError, Level, Loaded};
 use crate::discover::{Candidate, DiscoverError, Exclude, config_dir, discover_excluding};
 use crate::drift::{self, Drift};
 use crate::finding::{Finding, Severity};
-use crate::model::{BuiltFile, MetadataKind, ParseFailure, Problem, Project, Purpose, build_file};
+use crate::model::{
+    BuiltFile, MetadataKind, ParseFailure, Problem, Project, Purpose, assigns_profile, build_file, decode_full_name,
+};
 use crate::rules::{self, Options, RULES};
 use crate::source::{FileId, Location, OnDisk, SourceFile, Sources};
 use crate::suppress::{self, Date, Suppression};
@@ -99,7 +101,10 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
         patterns: config.excludes.clone(),
     };
     let discovery = discover_excluding(paths, &exclude)?;
-    let project = load_with_config(&discovery.files, &config);
+    let project = match &discovery.only {
+        Some(named) => load_context(&discovery.files, named, &config),
+        None => load_with_config(&discovery.files, &config),
+    };
     let options = Options::from_config(&config);
 
     let enabled = |id: &str| levels.get(id).is_some_and(|l| l.is_some());
@@ -138,17 +143,21 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
             app.owner = config.app(&app.name).and_then(|a| a.owner.as_ref()).map(|o| o.get_ref().clone());
         }
     }
-    // Sorted first, so that fingerprinting parses each file once; before the file filters,
-    // so that baseline entries for files not checked this time are not stale.
+    // Sorted first, so that fingerprinting parses each file once.
     sort(&project, &mut findings);
-    let (baselined, stale_baseline) = match &settings.baseline {
-        Some(path) => baseline::filter(&project, &mut findings, baseline::read(path)?),
-        None => (0, Vec::new()),
-    };
     if let Some(only) = &discovery.only {
         let cwd = std::env::current_dir().unwrap_or_default();
         findings.retain(|f| only.iter().any(|o| o == &cwd.join(project.sources.path(f.primary.loc.file))));
         suppressed.retain(|(f, _)| only.iter().any(|o| o == &cwd.join(project.sources.path(f.primary.loc.file))));
+    }
+    // Before the changed-since filter, so that entries for unchanged files are not stale.
+    let (baselined, mut stale_baseline) = match &settings.baseline {
+        Some(path) => baseline::filter(&project, &mut findings, baseline::read(path)?),
+        None => (0, Vec::new()),
+    };
+    // With files named, only their context was read: entries about the rest are not stale.
+    if discovery.only.is_some() {
+        stale_baseline.clear();
     }
     let drift = match &settings.changed_since {
         Some(rev) => {
@@ -175,9 +184,10 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
             project.sources.path(file).display()
         ));
     }
-    // A misspelt app name in the config would silently lose its settings.
+    // A misspelt app name in the config would silently lose its settings. (With files
+    // named, not every app was read.)
     let names: Vec<&str> = project.apps.iter().map(|a| a.name.as_str()).collect();
-    for name in config.config.apps.keys() {
+    for name in config.config.apps.keys().filter(|_| discovery.only.is_none()) {
         if !names.contains(&name.get_ref().as_str()) && !names.is_empty() {
             let hint = crate::model::literals::did_you_mean(name.get_ref(), &names)
                 .map(|s| format!("; did you mean `{s}`?"))
@@ -297,12 +307,81 @@ impl LoadedFile {
 /// Reads, parses and builds every file in parallel; one bad file never stops the others.
 /// The config file, if any, becomes the last source so findings can point into it.
 pub fn load_with_config(files: &[Candidate], config: &Loaded) -> Project {
+    let files: Vec<&Candidate> = files.iter().collect();
+    assemble(load_files(&files, 0), config, config_display(config))
+}
+
+/// For files named on the command line (the pre-commit case): those files and, of the
+/// others, only what findings in them can depend on. Org and profile session settings are
+/// small and always read. Apps are read when a named file's findings depend on them (an org
+/// settings, profile or session settings file: findings there name the apps they break),
+/// external client app files when one of them is named (siblings are joined by content, not
+/// by name). Of the profiles, often most of a project's bytes, only the named ones and those
+/// assigned to a named app are read, or to any app for a named org settings file.
+pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> Project {
+    use MetadataKind::*;
+    let is_named = |c: &Candidate| named.contains(&c.path);
+    let named_kinds: Vec<MetadataKind> = files.iter().filter(|c| is_named(c)).map(|c| c.kind).collect();
+    let all_apps = named_kinds.iter().any(|k| matches!(k, SecuritySettings | Profile | ProfileSessionSetting));
+    let is_eca = |k: &MetadataKind| {
+        matches!(
+            k,
+            ExternalClientApplication | EcaOauthSettings | EcaGlobalOauthSettings | EcaOauthPolicies | EcaPolicies
+        )
+    };
+    let eca_files = all_apps || named_kinds.iter().any(is_eca);
+    let first: Vec<&Candidate> = files
+        .iter()
+        .filter(|c| match c.kind {
+            Profile => false,
+            SecuritySettings | ProfileSessionSetting => true,
+            ConnectedApp => all_apps || is_named(c),
+            ExternalClientApplication | EcaOauthSettings | EcaGlobalOauthSettings | EcaOauthPolicies | EcaPolicies => {
+                eca_files
+            }
+        })
+        .collect();
+    let mut loaded = load_files(&first, 0);
+
+    // Each app's profile assignments (an external client app's are spread over its files),
+    // and whether one of its files is named.
+    let mut apps: BTreeMap<String, (bool, Vec<&str>)> = BTreeMap::new();
+    for (i, (file, candidate)) in loaded.iter().zip(&first).enumerate() {
+        let (key, profiles) = match &file.built {
+            BuiltFile::ConnectedApp(app) => (format!("file {i}"), &app.profiles),
+            BuiltFile::EcaPart(part) => {
+                (format!("eca {}", part.app_name.as_ref().map_or("", |n| n.value.as_str())), &part.profiles)
+            }
+            _ => continue,
+        };
+        let app = apps.entry(key).or_default();
+        app.0 |= is_named(candidate);
+        app.1.extend(profiles.iter().map(|p| p.value.as_str()));
+    }
+    // Findings in org settings depend on every app's profiles; those in an app, on its own.
+    let everything = named_kinds.contains(&SecuritySettings);
+    let mut assigned: Vec<&str> =
+        apps.into_values().filter(|(named, _)| everything || *named).flat_map(|(_, profiles)| profiles).collect();
+    // The config can name an app's profile too.
+    assigned.extend(config.config.apps.values().filter_map(|app| Some(app.profile.as_ref()?.get_ref().as_str())));
+    let profiles: Vec<&Candidate> = files
+        .iter()
+        .filter(|c| c.kind == Profile)
+        .filter(|c| is_named(c) || assigned.iter().any(|a| assigns_profile(a, &decode_full_name(&c.full_name))))
+        .collect();
+    let more = load_files(&profiles, loaded.len());
+    loaded.extend(more);
+    assemble(loaded, config, config_display(config))
+}
+
+/// Reads, parses and builds `files` in parallel, numbered from `first_id`.
+fn load_files(files: &[&Candidate], first_id: usize) -> Vec<LoadedFile> {
     let cwd = std::env::current_dir().unwrap_or_default();
-    let loaded: Vec<LoadedFile> = files
+    files
         .par_iter()
         .enumerate()
         .map(|(i, c)| {
-            let id = FileId(i as u32);
+            let id = FileId((first_id + i) as u32);
             let display = display_path(&c.path, &cwd);
             match read(&c.path) {
                 // The text is dropped once parsed; reports read it again if they show it.
@@ -312,8 +391,12 @@ pub fn load_with_config(files: &[Candidate], config: &Loaded) -> Project {
                 Err(ReadError { message, offset, text }) => LoadedFile::unreadable(id, display, text, offset, message),
             }
         })
-        .collect();
-    assemble(loaded, config, config.path.as_ref().map(|p| display_path(p, &cwd)))
+        .collect()
+}
+
+fn config_display(config: &Loaded) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    config.path.as_ref().map(|p| display_path(p, &cwd))
 }
 
 /// Joins read and built files, in `FileId` order, into a project. The config file, if any,

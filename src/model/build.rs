@@ -479,7 +479,7 @@ impl Cx<'_> {
             LoginHours { loc: self.loc(h.name_span), days }
         });
         Profile {
-            name: super::kind::decode_full_name(full_name),
+            name: super::decode_full_name(full_name),
             anchor: self.loc(root.name_span),
             login_ip_ranges: self.ip_ranges(root, "loginIpRanges", "startAddress", "endAddress"),
             // `<loginHours/>` (what retrieves write) means no restriction.

@@ -9,8 +9,8 @@ mod project;
 pub mod purpose;
 
 pub use build::{BuiltFile, build_file};
-pub use kind::MetadataKind;
-pub use project::{DEFAULT_SESSION_TIMEOUT, EffectiveTimeout, Project, TimeoutSource};
+pub use kind::{MetadataKind, decode_full_name};
+pub use project::{DEFAULT_SESSION_TIMEOUT, EffectiveTimeout, Project, TimeoutSource, assigns_profile};
 pub use purpose::{Classification, Evidence, Purpose};
 
 use crate::source::{FileId, Location};

@@ -62,6 +62,17 @@ const STANDARD_PROFILES: [(&str, &str); 6] = [
     ("SolutionManager", "Solution Manager"),
 ];
 
+/// Whether an assignment of `assigned` (a profile's name as Setup shows it) is the profile
+/// named `profile` (its file name, decoded): case-insensitive, and for standard profiles
+/// the file name differs from the name shown.
+pub fn assigns_profile(assigned: &str, profile: &str) -> bool {
+    let api_name = STANDARD_PROFILES
+        .iter()
+        .find(|(_, label)| label.eq_ignore_ascii_case(assigned))
+        .map_or(assigned, |(api, _)| api);
+    profile.eq_ignore_ascii_case(assigned) || profile.eq_ignore_ascii_case(api_name)
+}
+
 impl Project {
     /// Joins the built files (in path order) into a project. `declared` gives purposes set
     /// in config, by app full name.
@@ -130,9 +141,7 @@ impl Project {
     /// The profile an app assignment names: by file name or, for standard profiles, by the
     /// name shown in Setup; case-insensitive.
     pub fn profile(&self, name: &str) -> Option<&Profile> {
-        let api_name =
-            STANDARD_PROFILES.iter().find(|(_, label)| label.eq_ignore_ascii_case(name)).map_or(name, |(api, _)| api);
-        self.profiles.iter().find(|p| p.name.eq_ignore_ascii_case(name) || p.name.eq_ignore_ascii_case(api_name))
+        self.profiles.iter().find(|p| assigns_profile(name, &p.name))
     }
 
     /// The session setting for a profile; joined on `<profile>`, case-insensitively (the

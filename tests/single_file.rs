@@ -1,0 +1,123 @@
+//! Linting one file of a project (the pre-commit case) reports exactly what linting the
+//! whole project reports in that file, although it reads only the context the file needs.
+//!
+//! Checked for every metadata file of every example project and of every rule fixture
+//! (each copied into a project of its own, so that its files have one another as context).
+
+use std::path::{Path, PathBuf};
+
+use forcelint::discover::discover;
+
+// The benchmark's project generator: realistic projects with many cross-file relations.
+#[path = "../examples/generate.rs"]
+#[allow(dead_code)]
+mod generate;
+use forcelint::engine::{self, Settings};
+use forcelint::suppress::Date;
+
+/// What a finding says and where, with its related places: enough to tell two apart.
+type Seen = (String, usize, usize, String, String, String, Vec<String>);
+
+fn settings() -> Settings {
+    Settings { today: Date::from_days(20_600), ..Settings::default() }
+}
+
+fn findings(paths: &[PathBuf]) -> Vec<Seen> {
+    let outcome = engine::run(paths, &settings()).unwrap_or_else(|e| panic!("{paths:?}: {e}"));
+    let sources = &outcome.project.sources;
+    let place = |loc: forcelint::source::Location| {
+        let at = sources.get(loc.file).line_col(loc.span.start);
+        (std::path::absolute(sources.path(loc.file)).unwrap(), at.line, at.column)
+    };
+    let mut seen: Vec<Seen> = outcome
+        .findings
+        .iter()
+        .map(|f| {
+            let (path, line, column) = place(f.primary.loc);
+            let related = f.related.iter().map(|l| format!("{:?} {}", place(l.loc), l.text)).collect();
+            let severity = f.severity.name().to_string();
+            (path.display().to_string(), line, column, f.rule.to_string(), severity, f.message.clone(), related)
+        })
+        .collect();
+    seen.sort();
+    seen
+}
+
+/// Every file of the project, alone, against the whole project's findings in it.
+fn check_each_file(project: &Path) -> usize {
+    let all = findings(&[project.to_path_buf()]);
+    let files = discover(&[project.to_path_buf()]).unwrap().files;
+    assert!(!files.is_empty(), "{}", project.display());
+    for file in &files {
+        let path = file.path.display().to_string();
+        let expected: Vec<Seen> = all.iter().filter(|f| f.0 == path).cloned().collect();
+        assert_eq!(findings(std::slice::from_ref(&file.path)), expected, "{path} alone");
+    }
+    files.len()
+}
+
+#[test]
+fn each_file_of_the_example_projects_alone_gets_the_findings_of_the_whole() {
+    let mut checked = 0;
+    for project in ["context", "demo", "eca-split", "forceignore", "multi-package"] {
+        checked += check_each_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/projects").join(project));
+    }
+    assert!(checked >= 36, "{checked} files");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn each_file_of_the_rule_fixtures_alone_gets_the_findings_of_the_whole() {
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    let mut checked = 0;
+    for rule in std::fs::read_dir(&rules).unwrap() {
+        for verdict in ["bad", "good"] {
+            let Ok(cases) = std::fs::read_dir(rule.as_ref().unwrap().path().join(verdict)) else { continue };
+            for case in cases {
+                let case = case.unwrap().path();
+                let dir = tempfile::tempdir().unwrap();
+                copy_dir(&case, dir.path());
+                // Its top-level folders as package directories: the case becomes a project.
+                let mut packages: Vec<String> = std::fs::read_dir(dir.path())
+                    .unwrap()
+                    .map(|e| e.unwrap())
+                    .filter(|e| e.file_type().unwrap().is_dir())
+                    .map(|e| format!("{{\"path\":\"{}\"}}", e.file_name().to_string_lossy()))
+                    .collect();
+                packages.sort();
+                if packages.is_empty() {
+                    continue;
+                }
+                let sfdx = format!("{{\"packageDirectories\":[{}]}}", packages.join(","));
+                std::fs::write(dir.path().join("sfdx-project.json"), sfdx).unwrap();
+                checked += check_each_file(dir.path());
+            }
+        }
+    }
+    assert!(checked > 150, "{checked} files");
+}
+
+#[test]
+fn each_file_of_generated_projects_alone_gets_the_findings_of_the_whole() {
+    let mut checked = 0;
+    for seed in 1..=4 {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("project");
+        let args = generate::Args { files: 1500, layout: generate::Layout::Source, seed, list: None, out: out.clone() };
+        generate::generate(&args).unwrap();
+        checked += check_each_file(&out);
+    }
+    assert!(checked > 40, "{checked} files");
+}
