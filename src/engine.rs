@@ -323,20 +323,15 @@ pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> 
     let is_named = |c: &Candidate| named.contains(&c.path);
     let named_kinds: Vec<MetadataKind> = files.iter().filter(|c| is_named(c)).map(|c| c.kind).collect();
     let all_apps = named_kinds.iter().any(|k| matches!(k, SecuritySettings | Profile | ProfileSessionSetting));
-    let is_eca = |k: &MetadataKind| {
-        matches!(
-            k,
-            ExternalClientApplication | EcaOauthSettings | EcaGlobalOauthSettings | EcaOauthPolicies | EcaPolicies
-        )
-    };
-    let eca_files = all_apps || named_kinds.iter().any(is_eca);
+    let eca_files = all_apps || named_kinds.iter().any(|k| k.is_eca_part());
     let first: Vec<&Candidate> = files
         .iter()
         .filter(|c| match c.kind {
             Profile => false,
             SecuritySettings | ProfileSessionSetting => true,
             ConnectedApp => all_apps || is_named(c),
-            ExternalClientApplication | EcaOauthSettings | EcaGlobalOauthSettings | EcaOauthPolicies | EcaPolicies => {
+            eca_part => {
+                debug_assert!(eca_part.is_eca_part());
                 eca_files
             }
         })

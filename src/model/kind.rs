@@ -41,6 +41,15 @@ impl MetadataKind {
         }
     }
 
+    /// One of the files an external client app is split into.
+    pub fn is_eca_part(self) -> bool {
+        use MetadataKind::*;
+        matches!(
+            self,
+            ExternalClientApplication | EcaOauthSettings | EcaGlobalOauthSettings | EcaOauthPolicies | EcaPolicies
+        )
+    }
+
     /// Which children of the root element the model reads, for a kind it reads little of:
     /// a profile is mostly permissions no rule reads, which `xml::parse_keeping` checks
     /// without keeping (nor the comments inside them). `None`: the whole file is read.
