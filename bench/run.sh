@@ -35,7 +35,8 @@ TARGET_RATIO=1.5
 TARGET_MEM_MB=50
 TARGET_ONE_MS=20
 
-say() { printf '%s\n' "$*" >&2; }
+# shellcheck source=bench/common.sh
+. "$ROOT/bench/common.sh"
 
 # ---- tools -------------------------------------------------------------------------
 apt_install() {
@@ -48,33 +49,9 @@ apt_install() {
 [ -x /usr/bin/time ] || { say "error: /usr/bin/time is needed for peak memory (apt-get install time)"; exit 2; }
 [ "${BASH_VERSINFO[0]}" -ge 5 ] || { say "error: bash 5 or newer is needed (EPOCHREALTIME)"; exit 2; }
 
-say "building (release)"
-cargo build --release --quiet --bin forcelint --example generate
-BIN=${FORCELINT:-$ROOT/target/release/forcelint}
-GEN=$ROOT/target/release/examples/generate
-
-# ---- projects ----------------------------------------------------------------------
-mkdir -p "$WORK"
-project() { # size -> prints the project folder; its list of files to read is $dir.list
-    local size=$1 dir="$WORK/$LAYOUT-$1"
-    local stamp
-    stamp="$(sha256sum "$ROOT/examples/generate.rs" | cut -c1-16) files=$size layout=$LAYOUT seed=$SEED"
-    if [ -d "$dir" ] && [ -f "$dir.list" ] && [ "$(cat "$dir.stamp" 2>/dev/null)" = "$stamp" ]; then
-        printf '%s\n' "$dir"
-        return
-    fi
-    rm -rf "$dir" "$dir.tmp" "$dir.list" "$dir.stamp"
-    say "generating $size files ($LAYOUT layout) in $dir"
-    "$GEN" --files "$size" --layout "$LAYOUT" --seed "$SEED" --list "$dir.list" "$dir.tmp" >&2
-    # The list names the final folder.
-    sed -i "s#^$dir.tmp/#$dir/#" "$dir.list"
-    mv "$dir.tmp" "$dir"
-    printf '%s\n' "$stamp" >"$dir.stamp"
-    printf '%s\n' "$dir"
-}
+build_release
 
 # ---- timing ------------------------------------------------------------------------
-median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2; printf "%.1f\n", m / 1000 }'; }
 
 # time_alternately A B: runs the functions A and B one after the other, 2 warm-up rounds
 # then RUNS timed ones; sets MED_A and MED_B to their median wall times in ms.
@@ -109,7 +86,6 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f\n", a / b; el
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
 
 # ---- the runs ----------------------------------------------------------------------
-load_avg() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo "?"; }
 LOAD_BEFORE=$(load_avg)
 say "machine: $(nproc) cores, $(uname -sr); forcelint $("$BIN" --version | awk '{ print $2 }'); $RUNS runs per median"
 declare -a ROWS=()
