@@ -34,12 +34,33 @@ pub const MAX_FILES: usize = 8;
 const NAMES: [&str; 8] =
     ["App", "Admin", "Integration", "Security", "Billing_Connector", "Billing_Connector_oauthPlcy", "My.App", "Ü n"];
 
-/// (a) The XML layer: `xml::parse` on any text.
+/// (a) The XML layer: `xml::parse` on any text, and `xml::parse_keeping` (as profiles are
+/// parsed) against it: the same error, or the same root with the children not kept emptied.
 pub fn xml_parse(data: &[u8]) {
     let source = String::from_utf8_lossy(data);
-    match xml::parse(&source) {
-        Ok(doc) => check_document(&source, &doc),
+    let whole = xml::parse(&source);
+    match &whole {
+        Ok(doc) => check_document(&source, doc),
         Err(e) => check_span(&source, e.span, "parse error"),
+    }
+    let keep: fn(&str) -> bool = |name| name.len() % 2 == 0;
+    match (xml::parse_keeping(&source, keep), &whole) {
+        (Err(kept), Err(whole)) => assert_eq!(&kept, whole, "parse_keeping gave another error"),
+        (Ok(kept), Ok(whole)) => {
+            check_document(&source, &kept);
+            assert_eq!(kept.root.nodes.len(), whole.root.nodes.len());
+            for (kept, whole) in kept.root.nodes.iter().zip(&whole.root.nodes) {
+                match (kept, whole) {
+                    (Node::Element(k), Node::Element(w)) => {
+                        assert_eq!((&k.name, k.span, k.name_span, k.nil), (&w.name, w.span, w.name_span, w.nil));
+                        let same = format!("{:?}", k.nodes) == format!("{:?}", w.nodes);
+                        assert!(if keep(&w.name) { same } else { k.nodes.is_empty() }, "<{}> kept wrongly", w.name);
+                    }
+                    (k, w) => assert_eq!(format!("{k:?}"), format!("{w:?}")),
+                }
+            }
+        }
+        (kept, whole) => panic!("parse_keeping: {kept:?}, parse: {whole:?}"),
     }
 }
 

@@ -48,16 +48,44 @@ pub fn around(sources: &Sources, loc: Location, context: usize) -> Vec<Line> {
             break;
         }
         let marked = number >= start.line && number <= end.line;
-        let underline = (marked && start.line == end.line).then(|| {
+        // The part of the line the span covers, when it is on this line alone.
+        let spanned = (marked && start.line == end.line).then(|| {
             let from = loc.span.start.saturating_sub(line_start).min(raw.len());
-            let to = loc.span.end.saturating_sub(line_start).clamp(from, raw.len());
-            let col = shown(raw.get(..from).unwrap_or(raw)).chars().count();
-            let len = shown(raw.get(from..to).unwrap_or("")).chars().count();
+            (from, loc.span.end.saturating_sub(line_start).clamp(from, raw.len()))
+        });
+        let (cut_from, cut_to) = cut(raw, spanned.map_or(0, |(from, _)| from));
+        let ellipsis = |cut: bool| if cut { "…" } else { "" };
+        let text =
+            format!("{}{}{}", ellipsis(cut_from > 0), shown(&raw[cut_from..cut_to]), ellipsis(cut_to < raw.len()));
+        let underline = spanned.map(|(from, to)| {
+            let col = usize::from(cut_from > 0) + shown(&raw[cut_from..from.max(cut_from)]).chars().count();
+            let len = shown(&raw[from.clamp(cut_from, cut_to)..to.clamp(cut_from, cut_to)]).chars().count();
             (col, len.max(1))
         });
-        out.push(Line { number, text: shown(raw), marked, underline });
+        out.push(Line { number, text, marked, underline });
     }
     out
+}
+
+/// Lines longer than this many bytes are cut to about this much, around where the span
+/// starts, with `…` where text is left out: a minified file's one line would otherwise be
+/// shown whole for each of its findings.
+const MAX_LINE: usize = 240;
+
+/// The byte range of `line` to show, on character boundaries, for a span starting at `at`.
+fn cut(line: &str, at: usize) -> (usize, usize) {
+    if line.len() <= MAX_LINE {
+        return (0, line.len());
+    }
+    let mut from = at.saturating_sub(MAX_LINE / 3);
+    while !line.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (from + MAX_LINE).min(line.len());
+    while !line.is_char_boundary(to) {
+        to -= 1;
+    }
+    (from, to)
 }
 
 /// The text as displayed: tabs expanded, byte-order mark removed.
@@ -97,6 +125,29 @@ mod tests {
             [(2, true, None), (3, true, None)]
         );
         assert_eq!(lines[0].text, "<b>");
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_span() {
+        let line = format!("<a>{}<b>x</b>{}</a>", "é".repeat(500), "z".repeat(500));
+        let s = sources(&line);
+        let at = line.find("<b>").unwrap();
+        let lines = around(&s, Location { file: FileId(0), span: Span::new(at, at + "<b>x</b>".len()) }, 1);
+        assert_eq!(lines.len(), 1);
+        let shown = &lines[0].text;
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        assert!(shown.chars().count() <= MAX_LINE + 2, "{}", shown.chars().count());
+        let (col, len) = lines[0].underline.unwrap();
+        assert_eq!(shown.chars().skip(col).take(len).collect::<String>(), "<b>x</b>");
+        // A span longer than what is shown is underlined as far as it is shown.
+        let lines = around(&s, Location { file: FileId(0), span: Span::new(0, line.len()) }, 0);
+        let (col, len) = lines[0].underline.unwrap();
+        assert_eq!((col, len), (0, lines[0].text.chars().count() - 1));
+        // Context lines are cut from their start.
+        let text = format!("{}\n<b>x</b>\n", "y".repeat(1000));
+        let lines = around(&sources(&text), Location { file: FileId(0), span: Span::new(1001, 1004) }, 1);
+        assert_eq!(lines[0].text, format!("{}…", "y".repeat(MAX_LINE)));
+        assert_eq!(lines[1].text, "<b>x</b>");
     }
 
     #[test]
