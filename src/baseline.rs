@@ -77,8 +77,9 @@ impl<'p> Fingerprinter<'p> {
 
     fn tree(&mut self, file: FileId) -> Option<&Document> {
         if self.last.as_ref().is_none_or(|(f, _)| *f != file) {
-            let doc = (self.project.config_file != Some(file))
-                .then(|| xml::parse(self.project.sources.get(file).text()).ok())
+            let source = self.project.sources.get(file);
+            let doc = (self.project.config_file != Some(file) && !source.partial)
+                .then(|| xml::parse(source.text()).ok())
                 .flatten();
             self.last = Some((file, doc));
         }
@@ -130,7 +131,9 @@ pub fn write(path: &Path, project: &Project, findings: &[Finding]) -> Result<usi
 
 pub fn read(path: &Path) -> Result<Vec<Entry>, BaselineError> {
     let fail = |message: String| BaselineError { path: path.display().to_string(), message };
-    let text = std::fs::read_to_string(path).map_err(|e| fail(format!("cannot read the baseline: {e}")))?;
+    // Baselines list every finding of a project: larger than a config, still not huge.
+    let text = crate::source::read_text(path, 16 * crate::source::MAX_CONFIG_SIZE)
+        .map_err(|e| fail(format!("cannot read the baseline: {e}")))?;
     let file: File = serde_json::from_str(&text)
         .map_err(|e| fail(format!("line {} column {}: not a forcelint baseline: {e}", e.line(), e.column())))?;
     if file.version != VERSION {

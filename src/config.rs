@@ -133,7 +133,7 @@ impl Loaded {
 pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
     // Globs are relative to the config's folder, which must be absolute like scanned paths.
     let path = &std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+    let text = crate::source::read_text(path, crate::source::MAX_CONFIG_SIZE).map_err(|e| ConfigError {
         path: path.to_path_buf(),
         text: String::new(),
         span: Span::default(),
@@ -299,7 +299,7 @@ pub fn discover(explicit: Option<&Path>, root: &Path) -> Result<Loaded, ConfigEr
         Some(path) => load(path),
         None => {
             let path = root.join(FILE_NAME);
-            if path.is_file() { load(&path) } else { Ok(Loaded::default()) }
+            if path.exists() { load(&path) } else { Ok(Loaded::default()) }
         }
     }
 }

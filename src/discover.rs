@@ -102,10 +102,16 @@ pub fn config_dir(path: &Path) -> PathBuf {
 }
 
 pub fn discover(paths: &[PathBuf]) -> Result<Discovery, DiscoverError> {
-    discover_excluding(paths, &Exclude::default())
+    discover_excluding(paths, &Exclude::default(), false)
 }
 
-pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discovery, DiscoverError> {
+/// The files to read under `paths`. A named file's project is walked for context only
+/// (see `Depth::Context`) unless `whole_projects`.
+pub fn discover_excluding(
+    paths: &[PathBuf],
+    exclude: &Exclude,
+    whole_projects: bool,
+) -> Result<Discovery, DiscoverError> {
     let mut discovery = Discovery::default();
     let mut found: Vec<Candidate> = Vec::new();
     let mut only = Vec::new();
@@ -132,7 +138,8 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
             && walked.insert(root.clone())
         {
             let scope = scope_for_dir(&root, &mut discovery.notes)?;
-            walk(&scope, exclude, Depth::Context, &mut found, &mut discovery.notes);
+            let depth = if whole_projects { Depth::Everything } else { Depth::Context };
+            walk(&scope, exclude, depth, &mut found, &mut discovery.notes);
         }
         // A named file is read even without a project, and even when ignored: the user asked.
         if let Some(candidate) = candidate(&path) {
@@ -161,14 +168,17 @@ fn candidate(path: &Path) -> Option<Candidate> {
     Some(Candidate { path: path.to_path_buf(), kind, full_name: full_name.to_string() })
 }
 
+/// The project a file belongs to: the folder of the `sfdx-project.json` above it, else (a
+/// metadata API format project) the folder of the `package.xml` above it.
 fn project_root_above(file: &Path) -> Option<PathBuf> {
-    file.ancestors().skip(1).find(|d| d.join("sfdx-project.json").is_file()).map(Path::to_path_buf)
+    let above = |marker: &str| file.ancestors().skip(1).find(|d| d.join(marker).is_file()).map(Path::to_path_buf);
+    above("sfdx-project.json").or_else(|| above("package.xml"))
 }
 
 fn scope_for_dir(dir: &Path, notes: &mut Vec<String>) -> Result<Scope, DiscoverError> {
     let project_file = dir.join("sfdx-project.json");
-    let source_dirs = if project_file.is_file() {
-        let text = std::fs::read_to_string(&project_file)
+    let source_dirs = if project_file.exists() {
+        let text = crate::source::read_text(&project_file, crate::source::MAX_CONFIG_SIZE)
             .map_err(|e| DiscoverError::Io { path: project_file.clone(), message: e.to_string() })?;
         let project: SfdxProject = serde_json::from_str(&text).map_err(|e| DiscoverError::ProjectFile {
             path: project_file.clone(),
@@ -202,10 +212,17 @@ fn forceignore(root: &Path, notes: &mut Vec<String>) -> Gitignore {
         let _ = builder.add_line(None, pattern);
     }
     let file = root.join(".forceignore");
-    if file.is_file()
-        && let Some(err) = builder.add(&file)
-    {
-        notes.push(format!("{}: {err}", file.display()));
+    if file.exists() {
+        match crate::source::read_text(&file, crate::source::MAX_CONFIG_SIZE) {
+            Ok(text) => {
+                for (i, line) in text.lines().enumerate() {
+                    if let Err(err) = builder.add_line(Some(file.clone()), line) {
+                        notes.push(format!("{}:{}: {err}", file.display(), i + 1));
+                    }
+                }
+            }
+            Err(err) => notes.push(format!("{}: cannot read: {err}", file.display())),
+        }
     }
     builder.build().unwrap_or_else(|e| {
         notes.push(format!("{}: {e}", file.display()));
@@ -227,8 +244,8 @@ fn never_walked(name: &OsStr) -> bool {
 
 /// The folders Salesforce's tools write other metadata types to (`directoryName` in the
 /// CLI's metadata registry): where retrieves never put connected apps, external client
-/// apps, settings or profiles. A walk for the context of named files skips them: they hold
-/// most of a large project's files (a retrieve writes every type to its own folder).
+/// apps, settings or profiles. A walk for the context of named files skips them where they
+/// sit beside other type folders: they hold most of a large project's files.
 const OTHER_TYPE_DIRS: [&str; 80] = [
     "applications",
     "approvalProcesses",
@@ -312,6 +329,19 @@ const OTHER_TYPE_DIRS: [&str; 80] = [
     "workflows",
 ];
 
+/// The folders of the types forcelint reads, as retrieves name them.
+const OWN_TYPE_DIRS: [&str; 9] = [
+    "connectedApps",
+    "externalClientApps",
+    "extlClntAppOauthSettings",
+    "extlClntAppGlobalOauthSets",
+    "extlClntAppOauthPolicies",
+    "extlClntAppPolicies",
+    "settings",
+    "profiles",
+    "profileSessionSettings",
+];
+
 /// How much of a project a walk looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Depth {
@@ -348,6 +378,7 @@ impl Walk<'_> {
             Err(e) => return self.note(&dir, &e),
         };
         let mut files = Vec::new();
+        let mut dirs = Vec::new();
         for entry in entries {
             let entry = match entry {
                 Ok(entry) => entry,
@@ -368,12 +399,8 @@ impl Walk<'_> {
             };
             let name = entry.file_name();
             if file_type.is_dir() {
-                if never_walked(&name) || (self.depth == Depth::Context && OTHER_TYPE_DIRS.iter().any(|d| name == *d)) {
-                    continue;
-                }
-                let path = entry.path();
-                if !self.ignored(&path, true) {
-                    scope.spawn(move |scope| self.dir(scope, path));
+                if !never_walked(&name) {
+                    dirs.push(name);
                 }
             } else if file_type.is_file() {
                 // The name first: most files are not metadata forcelint reads.
@@ -388,6 +415,18 @@ impl Walk<'_> {
         }
         if !files.is_empty() {
             self.found.lock().unwrap_or_else(|e| e.into_inner()).append(&mut files);
+        }
+        // Where a retrieve writes its type folders (two or more side by side), a walk for
+        // context skips those of other types. A lone `email` or `sites` is a folder of the
+        // project's own, and is entered.
+        let is_type_dir = |name: &OsStr| OTHER_TYPE_DIRS.iter().any(|d| name == *d);
+        let type_level = self.depth == Depth::Context
+            && dirs.iter().filter(|name| is_type_dir(name) || OWN_TYPE_DIRS.iter().any(|d| *name == *d)).count() >= 2;
+        for name in dirs.into_iter().filter(|name| !(type_level && is_type_dir(name))) {
+            let path = dir.join(&name);
+            if !self.ignored(&path, true) {
+                scope.spawn(move |scope| self.dir(scope, path));
+            }
         }
     }
 }
@@ -501,14 +540,17 @@ mod tests {
         // Where no retrieve puts it: a folder given is walked whole, a named file's project is not.
         let odd = write(root, "force-app/main/default/classes/Odd.profile-meta.xml");
         let feature = write(root, "force-app/billing/connectedApps/Billing.connectedApp-meta.xml");
+        // A folder of the project's own that happens to have a type's name, not among type folders.
+        let own = write(root, "force-app/communities/settings/Security.settings-meta.xml");
         let named = root.join("force-app/main/default/connectedApps/App01.connectedApp-meta.xml");
         let context = discover(std::slice::from_ref(&named)).unwrap();
         assert!(!context.files.iter().any(|c| c.path == odd));
         assert!(context.files.iter().any(|c| c.path == feature), "other folders are walked");
-        assert_eq!(context.files.len(), 43, "{:#?}", context.files);
+        assert!(context.files.iter().any(|c| c.path == own), "a type's name alone does not skip a folder");
+        assert_eq!(context.files.len(), 44, "{:#?}", context.files);
         let whole = discover(&[named, root.to_path_buf()]).unwrap();
         assert!(whole.files.iter().any(|c| c.path == odd), "with the project given too");
-        assert_eq!(whole.files.len(), 44);
+        assert_eq!(whole.files.len(), 45);
     }
 
     #[test]
@@ -522,7 +564,7 @@ mod tests {
                 glob::Pattern::new("**/App1?.connectedApp-meta.xml").unwrap(),
             ],
         };
-        let found = discover_excluding(&[root.to_path_buf()], &exclude).unwrap();
+        let found = discover_excluding(&[root.to_path_buf()], &exclude, false).unwrap();
         let names: Vec<_> =
             found.files.iter().map(|c| c.path.file_name().unwrap().to_string_lossy().into_owned()).collect();
         assert_eq!(names.len(), 31, "{names:?}");

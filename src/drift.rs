@@ -111,7 +111,8 @@ pub fn drift(project: &Project, changed: &[PathBuf], top: &Path, rev: &str) -> V
         }
         seen.push(absolute.clone());
         // Trees are not kept after loading: the few changed files are parsed again.
-        let Ok(now) = xml::parse(project.sources.get(id).text()) else { continue };
+        let source = project.sources.get(id);
+        let Some(now) = (!source.partial).then(|| xml::parse(source.text()).ok()).flatten() else { continue };
         let Ok(relative) = absolute.strip_prefix(top) else { continue };
         let spec = format!("{rev}:{}", relative.to_string_lossy().replace('\\', "/"));
         let before_text = git(top, &["show", &spec]).ok();

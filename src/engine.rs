@@ -39,6 +39,9 @@ pub struct Settings {
     pub no_config: bool,
     /// `--changed-since REV`: report only apps and files changed since this git revision.
     pub changed_since: Option<String>,
+    /// Read the whole project of named files, not only the context their findings depend
+    /// on: for what is about the whole project (baselines, `apps`, `init`).
+    pub whole_projects: bool,
     pub today: Date,
 }
 
@@ -52,6 +55,7 @@ impl Default for Settings {
             baseline: None,
             no_config: false,
             changed_since: None,
+            whole_projects: false,
             today: Date::today(),
         }
     }
@@ -86,6 +90,8 @@ pub struct Outcome {
     pub config: Loaded,
     /// With `--changed-since`: the revision, and how watched policy values moved.
     pub drift: Option<(String, Vec<Drift>)>,
+    /// How many metadata files were checked: the named ones, or all that were read.
+    pub files: usize,
 }
 
 pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> {
@@ -100,12 +106,18 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
         base: config.base_dir().map(Path::to_path_buf).unwrap_or_default(),
         patterns: config.excludes.clone(),
     };
-    let discovery = discover_excluding(paths, &exclude)?;
-    let project = match &discovery.only {
-        Some(named) => load_context(&discovery.files, named, &config),
-        None => load_with_config(&discovery.files, &config),
+    let discovery = discover_excluding(paths, &exclude, settings.whole_projects)?;
+    let mut project = match &discovery.only {
+        Some(named) if !settings.whole_projects => load_context(&discovery.files, named, &config),
+        _ => load_with_config(&discovery.files, &config),
     };
     let options = Options::from_config(&config);
+    // With files named: their sources, the only files reported on.
+    let named: Option<Vec<FileId>> = discovery.only.as_ref().map(|only| {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let sources = &project.sources;
+        (0..sources.len() as u32).map(FileId).filter(|&f| only.contains(&cwd.join(sources.path(f)))).collect()
+    });
 
     let enabled = |id: &str| levels.get(id).is_some_and(|l| l.is_some());
     let mut findings: Vec<Finding> = RULES
@@ -145,23 +157,26 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
     }
     // Sorted first, so that fingerprinting parses each file once.
     sort(&project, &mut findings);
-    if let Some(only) = &discovery.only {
-        let cwd = std::env::current_dir().unwrap_or_default();
-        findings.retain(|f| only.iter().any(|o| o == &cwd.join(project.sources.path(f.primary.loc.file))));
-        suppressed.retain(|(f, _)| only.iter().any(|o| o == &cwd.join(project.sources.path(f.primary.loc.file))));
-    }
-    // Before the changed-since filter, so that entries for unchanged files are not stale.
+    suppressed.sort_by_cached_key(|(f, _)| sort_key(&project, f));
+    // A baseline is matched against the whole project's findings (`whole_projects`): its
+    // entries do not say which file they are in.
     let (baselined, mut stale_baseline) = match &settings.baseline {
         Some(path) => baseline::filter(&project, &mut findings, baseline::read(path)?),
         None => (0, Vec::new()),
     };
-    // With files named, only their context was read: entries about the rest are not stale.
-    if discovery.only.is_some() {
+    if let Some(named) = &named {
+        findings.retain(|f| named.contains(&f.primary.loc.file));
+        suppressed.retain(|(f, _)| named.contains(&f.primary.loc.file));
+        // Entries about the files not named are not stale.
         stale_baseline.clear();
     }
     let drift = match &settings.changed_since {
         Some(rev) => {
-            let (top, changed) = drift::changed_files(&config_dir(&first), rev).map_err(RunError::Git)?;
+            let (top, mut changed) = drift::changed_files(&config_dir(&first), rev).map_err(RunError::Git)?;
+            // With files named, only they are reported on, drift included.
+            if let Some(only) = &discovery.only {
+                changed.retain(|path| only.contains(path));
+            }
             findings.retain(|f| changed_finding(&project, &changed, f));
             suppressed.retain(|(f, _)| changed_finding(&project, &changed, f));
             Some((rev.clone(), drift::drift(&project, &changed, &top, rev)))
@@ -205,7 +220,13 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
             paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         ));
     }
-    Ok(Outcome { project, findings, suppressed, baselined, stale_baseline, notes, config, drift })
+    let files = named.as_ref().map_or(discovery.files.len(), Vec::len);
+    // With files named, the apps reported on are theirs: the others were read as context
+    // (or not at all), and their timeouts and profiles may not be complete.
+    if let (Some(named), false) = (&named, settings.whole_projects) {
+        project.retain_apps(|app| app.files.iter().any(|f| named.contains(f)));
+    }
+    Ok(Outcome { project, findings, suppressed, baselined, stale_baseline, notes, config, drift, files })
 }
 
 /// A finding in a changed file, or about an app with a changed file.
@@ -255,10 +276,11 @@ fn levels(config: &Loaded, settings: &Settings) -> Result<Levels, RunError> {
 
 /// Deterministic order: path, position, rule, message.
 pub fn sort(project: &Project, findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        let key = |f: &Finding| (project.sources.path(f.primary.loc.file).to_path_buf(), f.primary.loc.span, f.rule);
-        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
-    });
+    findings.sort_by_cached_key(|f| sort_key(project, f));
+}
+
+fn sort_key(project: &Project, f: &Finding) -> (PathBuf, Span, &'static str, String) {
+    (project.sources.path(f.primary.loc.file).to_path_buf(), f.primary.loc.span, f.rule, f.message.clone())
 }
 
 /// Reads, parses and builds every file in parallel, without a config.
@@ -296,7 +318,7 @@ impl LoadedFile {
     /// A file that could not be read, or not as UTF-8: `text` is what can be shown of it.
     pub fn unreadable(id: FileId, path: PathBuf, text: String, offset: usize, message: String) -> LoadedFile {
         LoadedFile {
-            source: SourceFile::new(path, text),
+            source: SourceFile::partial(path, text),
             built: failed(id, Span::new(offset, offset), message),
             problems: Vec::new(),
             suppressions: Vec::new(),
@@ -359,10 +381,14 @@ pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> 
         apps.into_values().filter(|(named, _)| everything || *named).flat_map(|(_, profiles)| profiles).collect();
     // The config can name an app's profile too.
     assigned.extend(config.config.apps.values().filter_map(|app| Some(app.profile.as_ref()?.get_ref().as_str())));
-    let profiles: Vec<&Candidate> = files
+    // A named profile, with any other of its name: the first by path is the one apps get.
+    let profile_names: Vec<(&Candidate, String)> =
+        files.iter().filter(|c| c.kind == Profile).map(|c| (c, decode_full_name(&c.full_name))).collect();
+    assigned.extend(profile_names.iter().filter(|(c, _)| is_named(c)).map(|(_, name)| name.as_str()));
+    let profiles: Vec<&Candidate> = profile_names
         .iter()
-        .filter(|c| c.kind == Profile)
-        .filter(|c| is_named(c) || assigned.iter().any(|a| assigns_profile(a, &decode_full_name(&c.full_name))))
+        .filter(|(_, name)| assigned.iter().any(|a| assigns_profile(a, name)))
+        .map(|(c, _)| *c)
         .collect();
     let more = load_files(&profiles, loaded.len());
     loaded.extend(more);

@@ -192,10 +192,11 @@ fn run_failed(error: &RunError) -> ExitCode {
 }
 
 fn apps(path: PathBuf, format: InventoryFormat, config: Option<PathBuf>) -> ExitCode {
-    let outcome = match forcelint::engine::run(&[path], &Settings { config, ..Settings::default() }) {
-        Ok(o) => o,
-        Err(e) => return run_failed(&e),
-    };
+    let outcome =
+        match forcelint::engine::run(&[path], &Settings { config, whole_projects: true, ..Settings::default() }) {
+            Ok(o) => o,
+            Err(e) => return run_failed(&e),
+        };
     for note in &outcome.notes {
         eprintln!("note: {note}");
     }
@@ -216,11 +217,13 @@ fn init(path: PathBuf, force: bool) -> ExitCode {
         eprintln!("error: {} exists; use --force to replace it", target.display());
         return ExitCode::from(2);
     }
-    let outcome =
-        match forcelint::engine::run(&[path], &Settings { no_ignore: true, no_config: true, ..Settings::default() }) {
-            Ok(o) => o,
-            Err(e) => return run_failed(&e),
-        };
+    let outcome = match forcelint::engine::run(
+        &[path],
+        &Settings { no_ignore: true, no_config: true, whole_projects: true, ..Settings::default() },
+    ) {
+        Ok(o) => o,
+        Err(e) => return run_failed(&e),
+    };
     if let Err(e) = std::fs::write(&target, forcelint::config::starter(&outcome.project)) {
         eprintln!("error: {}: {e}", target.display());
         return ExitCode::from(2);
@@ -238,6 +241,7 @@ fn check(args: CheckArgs) -> ExitCode {
         no_ignore: args.no_ignore,
         baseline: args.baseline.clone(),
         changed_since: args.changed_since.clone(),
+        whole_projects: args.baseline.is_some(),
         ..Settings::default()
     };
     let outcome = match forcelint::engine::run(&paths, &settings) {

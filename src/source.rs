@@ -9,6 +9,26 @@ use crate::xml::Span;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileId(pub u32);
 
+/// Reads a file a run depends on besides metadata (`forcelint.toml`, `sfdx-project.json`,
+/// `.forceignore`, a baseline): a regular file (a FIFO would wait for a writer, a device
+/// might never end) of at most `limit` bytes.
+pub fn read_text(path: &Path, limit: u64) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind};
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
+    if meta.len() > limit {
+        let mib = |n: u64| n.div_ceil(1024 * 1024);
+        let message = format!("the file is {} MiB, over the limit of {} MiB", mib(meta.len()), mib(limit));
+        return Err(Error::new(ErrorKind::InvalidData, message));
+    }
+    std::fs::read_to_string(path)
+}
+
+/// The most forcelint reads of a configuration file (`read_text`): real ones are kilobytes.
+pub const MAX_CONFIG_SIZE: u64 = 4 * 1024 * 1024;
+
 /// Where something is: a file and a byte range in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Location {
@@ -27,6 +47,9 @@ pub struct SourceFile {
     text: OnceLock<String>,
     /// Where the text can be read again; `None` when it is kept.
     disk: Option<OnDisk>,
+    /// The text is only what could be read of the file (up to its first byte that is not
+    /// UTF-8): not to be parsed again as if it were the file.
+    pub partial: bool,
     lines: OnceLock<Lines>,
 }
 
@@ -46,7 +69,9 @@ impl OnDisk {
             return None;
         }
         let text = std::fs::read_to_string(&self.path).ok()?;
-        (text.len() as u64 == self.len).then_some(text)
+        // Checked again after reading, so that an edit during the read is seen too.
+        let still = std::fs::metadata(&self.path).is_ok_and(|m| unchanged(&m));
+        (still && text.len() as u64 == self.len).then_some(text)
     }
 }
 
@@ -99,12 +124,17 @@ pub struct LineCol {
 impl SourceFile {
     /// A file whose text is kept (the config file, a file that could not be read whole).
     pub fn new(path: PathBuf, text: String) -> Self {
-        SourceFile { path, text: OnceLock::from(text), disk: None, lines: OnceLock::new() }
+        SourceFile { path, text: OnceLock::from(text), disk: None, partial: false, lines: OnceLock::new() }
+    }
+
+    /// What could be read of a file that could not be read whole.
+    pub fn partial(path: PathBuf, text: String) -> Self {
+        SourceFile { partial: true, ..SourceFile::new(path, text) }
     }
 
     /// A file read from `disk` whose text is not kept: it is read again if asked for.
     pub fn on_disk(path: PathBuf, disk: OnDisk) -> Self {
-        SourceFile { path, text: OnceLock::new(), disk: Some(disk), lines: OnceLock::new() }
+        SourceFile { path, text: OnceLock::new(), disk: Some(disk), partial: false, lines: OnceLock::new() }
     }
 
     /// The text; empty when the file could not be read or decoded, or has changed on disk

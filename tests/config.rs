@@ -543,6 +543,45 @@ fn a_baseline_with_file_arguments_prunes_nothing_and_cannot_be_written_partially
 }
 
 #[test]
+fn a_baseline_with_file_arguments_is_matched_against_the_whole_project() {
+    // Baseline entries do not say which file they are in: `Beta`'s new finding has the
+    // fingerprint of `Alpha`'s known one, which the whole project still has.
+    let hours =
+        "<loginHours>\n        <mondayEnd>600</mondayEnd>\n        <mondayStart>0</mondayStart>\n    </loginHours>";
+    let profile = |hours: &str| {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    {hours}\n</Profile>\n"
+        )
+    };
+    let p = Project::new();
+    let policy = "    <oauthPolicy>\n        <ipRelaxation>BYPASS</ipRelaxation>\n        <refreshTokenPolicy>infinite</refreshTokenPolicy>\n    </oauthPolicy>\n    <profileName>Alpha</profileName>\n    <profileName>Beta</profileName>\n";
+    p.app("Night_Batch", &["Api", "RefreshToken"], policy)
+        .file("force-app/main/default/profiles/Alpha.profile-meta.xml", &profile(hours))
+        .file("force-app/main/default/profiles/Beta.profile-meta.xml", &profile(""));
+    p.cmd().args(["--write-baseline", "baseline.json"]).assert().code(0);
+    p.file("force-app/main/default/profiles/Beta.profile-meta.xml", &profile(hours));
+    let beta = "force-app/main/default/profiles/Beta.profile-meta.xml";
+    let whole = found(&p.json(&["--baseline", "baseline.json"]));
+    let alone = found(&p.json(&["--baseline", "baseline.json", beta]));
+    assert_eq!(whole.len(), 1, "{whole:?}");
+    assert_eq!(alone, whole, "the file alone reports what the whole project reports in it");
+}
+
+#[test]
+fn apps_lists_every_app_of_a_named_file_s_project() {
+    let p = Project::new();
+    p.app("Sync", &["Api", "RefreshToken"], ZERO).app("Loader", &["Api", "RefreshToken"], ZERO);
+    let out = Command::cargo_bin("forcelint")
+        .unwrap()
+        .current_dir(p.path())
+        .args(["apps", "--format", "json", &format!("{APPS}/Sync.connectedApp-meta.xml")])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["apps"].as_array().unwrap().len(), 2, "{report}");
+}
+
+#[test]
 fn apps_with_the_same_name_stay_apart() {
     let p = Project::new();
     p.app("Sync", &["Api", "RefreshToken"], ZERO);

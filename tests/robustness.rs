@@ -185,6 +185,36 @@ fn a_fifo_named_like_metadata_never_blocks_the_run() {
 }
 
 #[test]
+fn configuration_files_that_are_fifos_or_huge_are_refused_not_read() {
+    // forcelint.toml, sfdx-project.json and .forceignore are read whole before anything
+    // else: a FIFO would block the run, a huge file fill memory.
+    for name in ["forcelint.toml", "sfdx-project.json", ".forceignore"] {
+        for fifo in [true, false] {
+            let dir = folder_with_good_app();
+            let path = dir.path().join(name);
+            if fifo && !mkfifo(&path) {
+                eprintln!("skipped: `mkfifo` is not available here");
+                continue;
+            }
+            if !fifo {
+                std::fs::File::create(&path).unwrap().set_len(1 << 30).unwrap();
+            }
+            let out = forcelint().args(["check", "--format", "json"]).arg(dir.path()).output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let said = if fifo { "not a regular file" } else { "over the limit of 4 MiB" };
+            assert!(stderr.contains(said), "{name} (fifo: {fifo}): {stderr}");
+            if name == ".forceignore" {
+                // A note: the rest of the run goes on.
+                assert_eq!(out.status.code(), Some(1), "{stderr}");
+                assert_good_app_reported(&findings(&serde_json::from_slice(&out.stdout).unwrap()));
+            } else {
+                assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+            }
+        }
+    }
+}
+
+#[test]
 fn doctype_entities_are_never_expanded_nor_fetched() {
     // Anything that tried to fetch the DTD or an external entity would connect here.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

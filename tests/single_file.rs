@@ -58,8 +58,11 @@ fn check_each_file(project: &Path) -> usize {
 
 #[test]
 fn each_file_of_the_example_projects_alone_gets_the_findings_of_the_whole() {
+    // The context project is made so that findings depend on other files: they must be there.
+    let context = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/projects/context");
+    assert!(findings(&[context]).len() >= 5);
     let mut checked = 0;
-    for project in ["context", "demo", "eca-split", "forceignore", "multi-package"] {
+    for project in ["context", "demo", "eca-split", "forceignore", "mdapi", "multi-package"] {
         checked += check_each_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/projects").join(project));
     }
     assert!(checked >= 36, "{checked} files");

@@ -125,6 +125,15 @@ impl Project {
         }
     }
 
+    /// Keeps only the apps `keep` accepts (with their purposes).
+    pub fn retain_apps(&mut self, keep: impl Fn(&App) -> bool) {
+        let kept: Vec<bool> = self.apps.iter().map(&keep).collect();
+        let mut i = 0;
+        self.apps.retain(|_| (kept[i], i += 1).0);
+        let mut i = 0;
+        self.purposes.retain(|_| (kept[i], i += 1).0);
+    }
+
     /// Every app with its purpose.
     pub fn classified_apps(&self) -> impl Iterator<Item = (&App, &Classification)> {
         self.apps.iter().zip(&self.purposes)

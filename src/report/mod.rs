@@ -100,8 +100,7 @@ impl Summary {
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             infos: count(Severity::Info),
-            // The config file is a source too, but not a metadata file.
-            files: outcome.project.sources.len() - usize::from(outcome.config.path.is_some()),
+            files: outcome.files,
             apps,
             suppressed: outcome.suppressed.len(),
             baselined: outcome.baselined,

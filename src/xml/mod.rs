@@ -252,8 +252,9 @@ pub fn parse(source: &str) -> Result<Document, XmlError> {
 }
 
 /// As [`parse`], but of the root element's children only those whose name `keep` accepts
-/// are kept whole; the others are kept empty (name, span, `nil`, no nodes). Everything is
-/// still checked, so the result is an error exactly when [`parse`]'s is, and the same one.
+/// are kept whole; the others are kept with their name, span, `nil` and the comments inside
+/// them, but no elements or text. Everything is still checked, so the result is an error
+/// exactly when [`parse`]'s is, and the same one.
 /// Most of a large profile is permissions no rule reads: this keeps them out of memory.
 pub fn parse_keeping(source: &str, keep: fn(&str) -> bool) -> Result<Document, XmlError> {
     Parser::new(source, Some(keep)).run()
@@ -400,8 +401,15 @@ impl<'s> Parser<'s> {
                     }
                 }
                 // What is skipped is checked, not kept: its text needs no check beyond the
-                // reader's, its references do.
-                Event::Text(_) | Event::CData(_) | Event::Comment(_) if self.skipped.is_some() => {}
+                // reader's, its references do. Its comments are kept, in the skipped child of
+                // the root, so that a suppression there is still seen (and reported unused).
+                Event::Text(_) | Event::CData(_) if self.skipped.is_some() => {}
+                Event::Comment(text) if self.skipped.is_some() => {
+                    let comment = Text { value: normalized(text.trim_matches(is_xml_space)), span };
+                    if let Some(child) = self.stack.last_mut() {
+                        child.nodes.push(Node::Comment(comment));
+                    }
+                }
                 Event::GeneralRef(r) if self.skipped.is_some() => {
                     self.reference(&r, span)?;
                 }

@@ -38,7 +38,7 @@ fn check_kept(src: &str, doc: &Document) {
                     (&stub.name, stub.span, stub.name_span, stub.nil),
                     (&whole.name, whole.span, whole.name_span, whole.nil)
                 );
-                assert!(stub.nodes.is_empty());
+                assert!(stub.nodes.iter().all(|n| matches!(n, Node::Comment(_))), "{stub:?}");
             }
             (stub, whole) => assert_eq!(format!("{stub:?}"), format!("{whole:?}")),
         }
@@ -837,6 +837,11 @@ fn children_not_kept_are_checked_but_left_empty() {
     let children: Vec<&Element> = doc.root.elements().collect();
     assert_eq!(children[0].name, "fieldPermissions");
     assert!(children[0].nodes.is_empty());
+    // Comments inside what is not kept are kept, flattened into the root's child.
+    let nested = parse_keeping("<P><a><b><!-- one --></b><!-- two --><c/></a></P>", |_| false).unwrap();
+    let a = nested.root.child("a").unwrap();
+    let comments: Vec<&str> = a.comments().map(|c| c.value.as_str()).collect();
+    assert_eq!((comments, a.elements().count()), (vec!["one", "two"], 0));
     assert!(slice(src, children[0].span).ends_with("</fieldPermissions>"));
     assert_eq!(text(children[1].child("mondayStart").unwrap()).0, "60");
     // The comment still comes right before the element it is about.
