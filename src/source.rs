@@ -110,7 +110,7 @@ impl Lines {
 const COLUMN_MARK: usize = 1024;
 
 /// Columns count characters, except a byte-order mark.
-fn columns(s: &str) -> usize {
+pub(crate) fn columns(s: &str) -> usize {
     s.chars().filter(|&c| c != '\u{feff}').count()
 }
 

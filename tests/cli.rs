@@ -347,3 +347,29 @@ fn color_honours_flag_and_no_color() {
     let auto = forcelint().args(["check", DEMO]).env("NO_COLOR", "1").output().unwrap();
     assert!(!has_escape(&auto.stdout));
 }
+
+#[test]
+fn the_human_header_counts_columns_in_characters_like_the_other_formats() {
+    // Multi-byte characters before the finding, on a short line and on a line long enough to
+    // be cut: the header's `line:column` is the concise format's.
+    for padding in ["ééééé", &"é".repeat(1500)] {
+        let dir = tempfile::tempdir().unwrap();
+        let app = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Ü</label>\n    <oauthConfig>\n        <callbackUrl>https://e.example/cb</callbackUrl>\n        <scopes>RefreshToken</scopes>\n    </oauthConfig>\n    <oauthPolicy><!-- {padding} --><refreshTokenPolicy>zero</refreshTokenPolicy></oauthPolicy>\n</ConnectedApp>\n"
+        );
+        std::fs::write(dir.path().join("U.connectedApp-meta.xml"), app).unwrap();
+        let run = |format: &str| {
+            let out = forcelint()
+                .args(["check", "--color", "never", "--select", "expiring-refresh-token", "--format", format])
+                .arg(dir.path())
+                .output()
+                .unwrap();
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let concise = run("concise");
+        let place = concise.split(": error").next().unwrap().rsplit("U.connectedApp-meta.xml:").next().unwrap();
+        assert!(place.starts_with("8:"), "{concise}");
+        let human = run("human");
+        assert!(human.contains(&format!("U.connectedApp-meta.xml:{place}]")), "{place}\n{human}");
+    }
+}

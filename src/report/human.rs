@@ -149,8 +149,8 @@ fn named(sources: &Sources, id: FileId, spans: impl Iterator<Item = Span>) -> Na
 #[derive(Debug)]
 struct Excerpt {
     text: String,
-    /// Where `text` starts in the file: offset, line (0-based), and column in bytes (0 but
-    /// in a long line cut short).
+    /// Where `text` starts in the file: offset, line (0-based), and column in characters (0
+    /// but in a long line cut short).
     offset: usize,
     line: usize,
     column: usize,
@@ -186,13 +186,8 @@ impl Excerpt {
                 end -= 1;
             }
         }
-        let line = file.line_col(start).line;
-        Excerpt {
-            text: text[start..end].to_string(),
-            offset: start,
-            line: line - 1,
-            column: start - file.line_start(line),
-        }
+        let at = file.line_col(start);
+        Excerpt { text: text[start..end].to_string(), offset: start, line: at.line - 1, column: at.column - 1 }
     }
 }
 
@@ -209,12 +204,15 @@ impl SourceCode for Excerpt {
             context_lines_before,
             context_lines_after,
         )?;
-        let column = if contents.line() == 0 { self.column } else { 0 };
+        // miette counts columns in bytes; forcelint, in every format, in characters.
+        let line_start = local.saturating_sub(contents.column());
+        let chars = self.text.get(line_start..local).map_or(0, crate::source::columns);
+        let column = chars + if contents.line() == 0 { self.column } else { 0 };
         Ok(Box::new(MietteSpanContents::new(
             contents.data(),
             SourceSpan::new((contents.span().offset() + self.offset).into(), contents.span().len()),
             contents.line() + self.line,
-            contents.column() + column,
+            column,
             contents.line_count(),
         )))
     }
