@@ -53,7 +53,9 @@ pub fn around(sources: &Sources, loc: Location, context: usize) -> Vec<Line> {
             let from = loc.span.start.saturating_sub(line_start).min(raw.len());
             (from, loc.span.end.saturating_sub(line_start).clamp(from, raw.len()))
         });
-        let (cut_from, cut_to) = cut(raw, spanned.map_or(0, |(from, _)| from));
+        // A long line is shown around where the span starts, if it starts on it.
+        let starts_here = (number == start.line).then(|| loc.span.start.saturating_sub(line_start).min(raw.len()));
+        let (cut_from, cut_to) = cut(raw, starts_here.unwrap_or(0));
         let ellipsis = |cut: bool| if cut { "…" } else { "" };
         let text =
             format!("{}{}{}", ellipsis(cut_from > 0), shown(&raw[cut_from..cut_to]), ellipsis(cut_to < raw.len()));
@@ -77,7 +79,8 @@ fn cut(line: &str, at: usize) -> (usize, usize) {
     if line.len() <= MAX_LINE {
         return (0, line.len());
     }
-    let mut from = at.saturating_sub(MAX_LINE / 3);
+    // A third before the span, the rest after; near the end of the line, all before.
+    let mut from = at.saturating_sub(MAX_LINE / 3).min(line.len() - MAX_LINE);
     while !line.is_char_boundary(from) {
         from -= 1;
     }
@@ -143,6 +146,15 @@ mod tests {
         let lines = around(&s, Location { file: FileId(0), span: Span::new(0, line.len()) }, 0);
         let (col, len) = lines[0].underline.unwrap();
         assert_eq!((col, len), (0, lines[0].text.chars().count() - 1));
+        // Near the end of a line, the window ends there and is as wide as elsewhere.
+        let at = line.find("</a>").unwrap();
+        let lines = around(&s, Location { file: FileId(0), span: Span::new(at, at + 4) }, 0);
+        assert!(lines[0].text.ends_with("</a>") && lines[0].text.starts_with('…'), "{}", lines[0].text);
+        assert_eq!(lines[0].text.len() - "…".len(), MAX_LINE);
+        // A span over several lines is shown from where it starts.
+        let text = format!("{}<b>\n</b>", "x".repeat(1000));
+        let lines = around(&sources(&text), Location { file: FileId(0), span: Span::new(1000, text.len()) }, 0);
+        assert!(lines[0].text.contains("<b>"), "{}", lines[0].text);
         // Context lines are cut from their start.
         let text = format!("{}\n<b>x</b>\n", "y".repeat(1000));
         let lines = around(&sources(&text), Location { file: FileId(0), span: Span::new(1001, 1004) }, 1);
