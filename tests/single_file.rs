@@ -115,10 +115,11 @@ fn each_file_of_the_rule_fixtures_alone_gets_the_findings_of_the_whole() {
 #[test]
 fn each_file_of_generated_projects_alone_gets_the_findings_of_the_whole() {
     let mut checked = 0;
-    for seed in 1..=4 {
+    use generate::Layout::{Mdapi, Source};
+    for (seed, layout) in [(1, Source), (2, Source), (3, Source), (4, Mdapi)] {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("project");
-        let args = generate::Args { files: 1500, layout: generate::Layout::Source, seed, list: None, out: out.clone() };
+        let args = generate::Args { files: 1500, layout, seed, list: None, out: out.clone() };
         generate::generate(&args).unwrap();
         checked += check_each_file(&out);
     }
