@@ -55,8 +55,8 @@ pub fn rows(outcome: &Outcome) -> Vec<Row> {
                     TimeoutSource::Org(_) => "org".to_string(),
                     TimeoutSource::Default => "default".to_string(),
                 },
-                refresh_token_policy: refresh(app),
-                ip_relaxation: relaxation(app),
+                refresh_token_policy: refresh_token_policy(app),
+                ip_relaxation: ip_relaxation(app),
                 profiles: app.profiles.iter().map(|p| p.value.clone()).collect(),
                 errors: count(Severity::Error),
                 warnings: count(Severity::Warning),
@@ -66,7 +66,8 @@ pub fn rows(outcome: &Outcome) -> Vec<Row> {
         .collect()
 }
 
-fn refresh(app: &App) -> String {
+/// The app's refresh-token policy in words, as every report shows it.
+pub fn refresh_token_policy(app: &App) -> String {
     let Some(oauth) = &app.oauth else { return "-".into() };
     match &oauth.refresh_token {
         Setting::Set(v) => match v.value {
@@ -80,7 +81,8 @@ fn refresh(app: &App) -> String {
     }
 }
 
-fn relaxation(app: &App) -> String {
+/// The app's IP relaxation in words (Setup's current labels), as every report shows it.
+pub fn ip_relaxation(app: &App) -> String {
     let Some(oauth) = &app.oauth else { return "-".into() };
     let name = |r: IpRelaxation| match r {
         IpRelaxation::Enforce => "enforced",

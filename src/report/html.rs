@@ -14,7 +14,8 @@ use super::{
 };
 use crate::engine::Outcome;
 use crate::finding::{Finding, Label, Severity};
-use crate::model::{App, IpRelaxation, RefreshTokenPolicy, Setting, TimeoutSource};
+use crate::inventory;
+use crate::model::{App, TimeoutSource};
 use crate::report::fmt_minutes;
 use crate::rules::RULES;
 use crate::source::{Location, Sources};
@@ -244,38 +245,22 @@ fn session_timeout(outcome: &Outcome, app: &App) -> String {
     format!("{}<br><span class=\"muted where\">from {source}</span>", esc(&fmt_minutes(timeout.minutes)))
 }
 
+/// A policy in words (the inventory's), and the value as written when it is set.
+fn policy(words: String, raw: Option<&str>) -> String {
+    match raw {
+        Some(raw) => format!("{}<br><code>{}</code>", esc(&words), esc(raw)),
+        None => esc(&words),
+    }
+}
+
 fn refresh_tokens(app: &App) -> String {
     let Some(oauth) = &app.oauth else { return "<span class=\"muted\">no OAuth settings</span>".into() };
-    match &oauth.refresh_token {
-        Setting::Absent => "<span class=\"muted\">not set</span>".into(),
-        Setting::Invalid => "invalid value".into(),
-        Setting::Set(v) => {
-            let meaning = match v.value {
-                RefreshTokenPolicy::Infinite => "valid until revoked".to_string(),
-                RefreshTokenPolicy::Zero => "expire immediately".to_string(),
-                RefreshTokenPolicy::Lifetime(p) => format!("expire {p} after issue"),
-                RefreshTokenPolicy::Inactivity(p) => format!("expire after {p} unused"),
-            };
-            format!("{}<br><code>{}</code>", esc(&meaning), esc(&v.raw))
-        }
-    }
+    policy(inventory::refresh_token_policy(app), oauth.refresh_token.as_set().map(|v| v.raw.as_str()))
 }
 
 fn ip_relaxation(app: &App) -> String {
     let Some(oauth) = &app.oauth else { return "<span class=\"muted\">no OAuth settings</span>".into() };
-    match &oauth.ip_relaxation {
-        Setting::Absent => "<span class=\"muted\">not set</span>".into(),
-        Setting::Invalid => "invalid value".into(),
-        Setting::Set(v) => {
-            let meaning = match v.value {
-                IpRelaxation::Enforce => "enforced",
-                IpRelaxation::EnforceRelaxRefresh => "enforced, relaxed for refresh tokens",
-                IpRelaxation::Bypass2Factor => "relaxed with a second factor",
-                IpRelaxation::Bypass => "relaxed",
-            };
-            format!("{meaning}<br><code>{}</code>", esc(&v.raw))
-        }
-    }
+    policy(inventory::ip_relaxation(app), oauth.ip_relaxation.as_set().map(|v| v.raw.as_str()))
 }
 
 fn profiles(app: &App) -> String {
