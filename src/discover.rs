@@ -32,8 +32,11 @@ pub struct Candidate {
 pub struct Discovery {
     /// Sorted by path, without duplicates.
     pub files: Vec<Candidate>,
-    /// When files were named on the command line: only findings in these are reported.
+    /// When files were named on the command line: only findings in these (and in the
+    /// `folders` given with them) are reported.
     pub only: Option<Vec<PathBuf>>,
+    /// The folders given on the command line, absolute.
+    pub folders: Vec<PathBuf>,
     /// Things the user should know that are not findings (unreadable folders, ...).
     pub notes: Vec<String>,
 }
@@ -90,15 +93,26 @@ impl Exclude {
     }
 }
 
-/// The folder whose `forcelint.toml` applies to `path`: the folder itself (or a file's
-/// folder) if it has one, else the project root above it.
+/// The project a command about a whole project (`apps`, `init`) runs on: a folder as given,
+/// a file's project (see `project_root_above`), else the file's folder.
+pub fn project_dir(path: &Path) -> PathBuf {
+    if path.is_dir() {
+        return path.to_path_buf();
+    }
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    project_root_above(&absolute)
+        .or_else(|| absolute.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
+/// The folder whose `forcelint.toml` applies to `path` (a folder, or a file's folder): the
+/// nearest from there up that has one, else (where `init` writes one) the project root above
+/// it, else the folder itself.
 pub fn config_dir(path: &Path) -> PathBuf {
     let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = if path.is_dir() { path.clone() } else { path.parent().map(Path::to_path_buf).unwrap_or_default() };
-    if dir.join(crate::config::FILE_NAME).is_file() {
-        return dir;
-    }
-    dir.ancestors().find(|d| d.join("sfdx-project.json").is_file()).map_or(dir.clone(), Path::to_path_buf)
+    let with_config = dir.ancestors().find(|d| d.join(crate::config::FILE_NAME).exists());
+    with_config.map(Path::to_path_buf).or_else(|| project_root_from(&dir)).unwrap_or(dir)
 }
 
 pub fn discover(paths: &[PathBuf]) -> Result<Discovery, DiscoverError> {
@@ -125,11 +139,15 @@ pub fn discover_excluding(
         let meta = std::fs::metadata(&path).map_err(|_| DiscoverError::NotFound(given.clone()))?;
         if !meta.is_dir() {
             given_files.push((given, path));
-        } else if walked.insert(path.clone()) {
+            continue;
+        }
+        discovery.folders.push(path.clone());
+        if walked.insert(path.clone()) {
             let scope = scope_for_dir(&path, &mut discovery.notes)?;
-            walk(&scope, exclude, Depth::Everything, &mut found, &mut discovery.notes);
+            walk(&scope, exclude, Depth::Everything, &[], &mut found, &mut discovery.notes);
         }
     }
+    let named: Vec<PathBuf> = given_files.iter().map(|(_, path)| path.clone()).collect();
     // After the folders, so that a project given as a folder is walked whole.
     for (given, path) in given_files {
         only.push(path.clone());
@@ -139,7 +157,7 @@ pub fn discover_excluding(
         {
             let scope = scope_for_dir(&root, &mut discovery.notes)?;
             let depth = if whole_projects { Depth::Everything } else { Depth::Context };
-            walk(&scope, exclude, depth, &mut found, &mut discovery.notes);
+            walk(&scope, exclude, depth, &named, &mut found, &mut discovery.notes);
         }
         // A named file is read even without a project, and even when ignored: the user asked.
         if let Some(candidate) = candidate(&path) {
@@ -171,7 +189,13 @@ fn candidate(path: &Path) -> Option<Candidate> {
 /// The project a file belongs to: the folder of the `sfdx-project.json` above it, else (a
 /// metadata API format project) the folder of the `package.xml` above it.
 fn project_root_above(file: &Path) -> Option<PathBuf> {
-    let above = |marker: &str| file.ancestors().skip(1).find(|d| d.join(marker).is_file()).map(Path::to_path_buf);
+    project_root_from(file.parent()?)
+}
+
+/// The nearest folder from `dir` up that holds `sfdx-project.json`, else `package.xml`.
+/// (`exists`, not `is_file`: a project file that cannot be read is an error, not no project.)
+fn project_root_from(dir: &Path) -> Option<PathBuf> {
+    let above = |marker: &str| dir.ancestors().find(|d| d.join(marker).exists()).map(Path::to_path_buf);
     above("sfdx-project.json").or_else(|| above("package.xml"))
 }
 
@@ -213,10 +237,17 @@ fn forceignore(root: &Path, notes: &mut Vec<String>) -> Gitignore {
     }
     let file = root.join(".forceignore");
     if file.exists() {
-        match crate::source::read_text(&file, crate::source::MAX_CONFIG_SIZE) {
-            Ok(text) => {
-                for (i, line) in text.lines().enumerate() {
-                    if let Err(err) = builder.add_line(Some(file.clone()), line) {
+        match crate::source::read_bytes(&file, crate::source::MAX_CONFIG_SIZE) {
+            Ok(bytes) => {
+                let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
+                for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+                    let line = line.strip_suffix(b"\r").unwrap_or(line);
+                    // A line that is not UTF-8 is left out, as Salesforce's CLI reads it.
+                    let result = match std::str::from_utf8(line) {
+                        Ok(line) => builder.add_line(Some(file.clone()), line).map(|_| ()).map_err(|e| e.to_string()),
+                        Err(_) => Err("not UTF-8: the line is ignored".to_string()),
+                    };
+                    if let Err(err) = result {
                         notes.push(format!("{}:{}: {err}", file.display(), i + 1));
                     }
                 }
@@ -356,6 +387,8 @@ struct Walk<'a> {
     scope: &'a Scope,
     exclude: &'a Exclude,
     depth: Depth,
+    /// Named files: a folder holding one is always entered.
+    named: &'a [PathBuf],
     found: Mutex<Vec<Candidate>>,
     notes: Mutex<Vec<String>>,
 }
@@ -422,9 +455,10 @@ impl Walk<'_> {
         let is_type_dir = |name: &OsStr| OTHER_TYPE_DIRS.iter().any(|d| name == *d);
         let type_level = self.depth == Depth::Context
             && dirs.iter().filter(|name| is_type_dir(name) || OWN_TYPE_DIRS.iter().any(|d| *name == *d)).count() >= 2;
-        for name in dirs.into_iter().filter(|name| !(type_level && is_type_dir(name))) {
+        for name in dirs {
             let path = dir.join(&name);
-            if !self.ignored(&path, true) {
+            let skipped = type_level && is_type_dir(&name) && !self.named.iter().any(|n| n.starts_with(&path));
+            if !skipped && !self.ignored(&path, true) {
                 scope.spawn(move |scope| self.dir(scope, path));
             }
         }
@@ -433,8 +467,15 @@ impl Walk<'_> {
 
 /// Walks the scope's source folders in parallel; `found` gets the qualifying files (in no
 /// particular order: the caller sorts), `notes` the folders that could not be read, sorted.
-fn walk(scope: &Scope, exclude: &Exclude, depth: Depth, found: &mut Vec<Candidate>, notes: &mut Vec<String>) {
-    let walk = Walk { scope, exclude, depth, found: Mutex::new(Vec::new()), notes: Mutex::new(Vec::new()) };
+fn walk(
+    scope: &Scope,
+    exclude: &Exclude,
+    depth: Depth,
+    named: &[PathBuf],
+    found: &mut Vec<Candidate>,
+    notes: &mut Vec<String>,
+) {
+    let walk = Walk { scope, exclude, depth, named, found: Mutex::new(Vec::new()), notes: Mutex::new(Vec::new()) };
     rayon::scope(|s| {
         for dir in &scope.source_dirs {
             let walk = &walk;
@@ -551,6 +592,28 @@ mod tests {
         let whole = discover(&[named, root.to_path_buf()]).unwrap();
         assert!(whole.files.iter().any(|c| c.path == odd), "with the project given too");
         assert_eq!(whole.files.len(), 45);
+        // A named file's folder is entered, whatever its name: its siblings are context.
+        let part = write(root, "force-app/main/default/objects/Eca/X.eca-meta.xml");
+        let sibling = write(root, "force-app/main/default/objects/Eca/X_oauth.ecaOauth-meta.xml");
+        let context = discover(&[part]).unwrap();
+        assert!(context.files.iter().any(|c| c.path == sibling));
+        assert!(!context.files.iter().any(|c| c.path == odd));
+    }
+
+    #[test]
+    fn forceignore_with_a_byte_order_mark_or_a_line_that_is_not_utf8() {
+        let dir = project();
+        let root = dir.path();
+        let mut text = "\u{feff}**/App01.connectedApp-meta.xml\n# caf".as_bytes().to_vec();
+        text.extend([0xe9, b'\r', b'\n']);
+        text.extend(b"**/App02.connectedApp-meta.xml\r\n");
+        std::fs::write(root.join(".forceignore"), text).unwrap();
+        let found = discover(&[root.to_path_buf()]).unwrap();
+        let names: Vec<String> = found.files.iter().map(|c| c.full_name.clone()).collect();
+        assert!(!names.contains(&"App01".to_string()) && !names.contains(&"App02".to_string()), "{names:?}");
+        assert!(names.contains(&"App03".to_string()));
+        assert_eq!(found.notes.len(), 1, "{:?}", found.notes);
+        assert!(found.notes[0].contains(".forceignore:2: not UTF-8"), "{:?}", found.notes);
     }
 
     #[test]

@@ -107,16 +107,21 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
         patterns: config.excludes.clone(),
     };
     let discovery = discover_excluding(paths, &exclude, settings.whole_projects)?;
+    // Named files alone are read with their context only; with a folder given too, or a
+    // baseline (matched against a whole project), everything found is read.
     let mut project = match &discovery.only {
-        Some(named) if !settings.whole_projects => load_context(&discovery.files, named, &config),
+        Some(named) if !settings.whole_projects && discovery.folders.is_empty() => {
+            load_context(&discovery.files, named, &config)
+        }
         _ => load_with_config(&discovery.files, &config),
     };
     let options = Options::from_config(&config);
-    // With files named: their sources, the only files reported on.
+    // With files named: the sources reported on, they and those in the folders given.
     let named: Option<Vec<FileId>> = discovery.only.as_ref().map(|only| {
         let cwd = std::env::current_dir().unwrap_or_default();
         let sources = &project.sources;
-        (0..sources.len() as u32).map(FileId).filter(|&f| only.contains(&cwd.join(sources.path(f)))).collect()
+        let reported = |path: PathBuf| only.contains(&path) || discovery.folders.iter().any(|d| path.starts_with(d));
+        (0..sources.len() as u32).map(FileId).filter(|&f| reported(cwd.join(sources.path(f)))).collect()
     });
 
     let enabled = |id: &str| levels.get(id).is_some_and(|l| l.is_some());
@@ -160,10 +165,18 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
     suppressed.sort_by_cached_key(|(f, _)| sort_key(&project, f));
     // A baseline is matched against the whole project's findings (`whole_projects`): its
     // entries do not say which file they are in.
-    let (baselined, mut stale_baseline) = match &settings.baseline {
+    let in_named = |findings: &[Finding]| {
+        named
+            .as_ref()
+            .map_or(findings.len(), |named| findings.iter().filter(|f| named.contains(&f.primary.loc.file)).count())
+    };
+    let before = in_named(&findings);
+    let (_, mut stale_baseline) = match &settings.baseline {
         Some(path) => baseline::filter(&project, &mut findings, baseline::read(path)?),
         None => (0, Vec::new()),
     };
+    // What the baseline knew, of what is reported.
+    let baselined = before - in_named(&findings);
     if let Some(named) = &named {
         findings.retain(|f| named.contains(&f.primary.loc.file));
         suppressed.retain(|(f, _)| named.contains(&f.primary.loc.file));
@@ -221,10 +234,15 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
         ));
     }
     let files = named.as_ref().map_or(discovery.files.len(), Vec::len);
-    // With files named, the apps reported on are theirs: the others were read as context
-    // (or not at all), and their timeouts and profiles may not be complete.
-    if let (Some(named), false) = (&named, settings.whole_projects) {
-        project.retain_apps(|app| app.files.iter().any(|f| named.contains(f)));
+    // With files named, the apps reported on are theirs and those their findings are about:
+    // the others were read as context (or not at all), their profiles maybe not.
+    if let Some(named) = &named {
+        let about: Vec<Location> = findings
+            .iter()
+            .chain(suppressed.iter().map(|(f, _)| f))
+            .filter_map(|f| Some(f.app.as_ref()?.anchor))
+            .collect();
+        project.retain_apps(|app| app.files.iter().any(|f| named.contains(f)) || about.contains(&app.anchor));
     }
     Ok(Outcome { project, findings, suppressed, baselined, stale_baseline, notes, config, drift, files })
 }

@@ -192,11 +192,12 @@ fn run_failed(error: &RunError) -> ExitCode {
 }
 
 fn apps(path: PathBuf, format: InventoryFormat, config: Option<PathBuf>) -> ExitCode {
-    let outcome =
-        match forcelint::engine::run(&[path], &Settings { config, whole_projects: true, ..Settings::default() }) {
-            Ok(o) => o,
-            Err(e) => return run_failed(&e),
-        };
+    // The inventory is of the whole project, also when a file of it is named.
+    let project = forcelint::discover::project_dir(&path);
+    let outcome = match forcelint::engine::run(&[project], &Settings { config, ..Settings::default() }) {
+        Ok(o) => o,
+        Err(e) => return run_failed(&e),
+    };
     for note in &outcome.notes {
         eprintln!("note: {note}");
     }
@@ -217,13 +218,14 @@ fn init(path: PathBuf, force: bool) -> ExitCode {
         eprintln!("error: {} exists; use --force to replace it", target.display());
         return ExitCode::from(2);
     }
-    let outcome = match forcelint::engine::run(
-        &[path],
-        &Settings { no_ignore: true, no_config: true, whole_projects: true, ..Settings::default() },
-    ) {
-        Ok(o) => o,
-        Err(e) => return run_failed(&e),
-    };
+    // Every app of the project, also when a file of it is named.
+    let project = forcelint::discover::project_dir(&path);
+    let outcome =
+        match forcelint::engine::run(&[project], &Settings { no_ignore: true, no_config: true, ..Settings::default() })
+        {
+            Ok(o) => o,
+            Err(e) => return run_failed(&e),
+        };
     if let Err(e) = std::fs::write(&target, forcelint::config::starter(&outcome.project)) {
         eprintln!("error: {}: {e}", target.display());
         return ExitCode::from(2);

@@ -11,19 +11,27 @@ pub struct FileId(pub u32);
 
 /// Reads a file a run depends on besides metadata (`forcelint.toml`, `sfdx-project.json`,
 /// `.forceignore`, a baseline): a regular file (a FIFO would wait for a writer, a device
-/// might never end) of at most `limit` bytes.
-pub fn read_text(path: &Path, limit: u64) -> std::io::Result<String> {
-    use std::io::{Error, ErrorKind};
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
+/// might never end) of at most `limit` bytes, however it changes while it is read.
+pub fn read_bytes(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    // Checked before opening: opening a FIFO waits for a writer.
+    if !std::fs::metadata(path)?.is_file() {
         return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
     }
-    if meta.len() > limit {
-        let mib = |n: u64| n.div_ceil(1024 * 1024);
-        let message = format!("the file is {} MiB, over the limit of {} MiB", mib(meta.len()), mib(limit));
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        let message = format!("the file is over the limit of {} MiB", limit.div_ceil(1024 * 1024));
         return Err(Error::new(ErrorKind::InvalidData, message));
     }
-    std::fs::read_to_string(path)
+    Ok(bytes)
+}
+
+/// As [`read_bytes`], as UTF-8 text.
+pub fn read_text(path: &Path, limit: u64) -> std::io::Result<String> {
+    String::from_utf8(read_bytes(path, limit)?)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "the file is not valid UTF-8"))
 }
 
 /// The most forcelint reads of a configuration file (`read_text`): real ones are kilobytes.
@@ -88,7 +96,11 @@ struct Lines {
 
 impl Lines {
     fn new(text: &str) -> Lines {
-        let starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        // A line ends at LF, CRLF or a lone CR, as XML reads it (and editors show it).
+        let bytes = text.as_bytes();
+        let ends =
+            bytes.iter().enumerate().filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')));
+        let starts: Vec<usize> = std::iter::once(0).chain(ends.map(|(i, _)| i + 1)).collect();
         let mut column_marks = Vec::new();
         for (i, &start) in starts.iter().enumerate() {
             let end = starts.get(i + 1).copied().unwrap_or(text.len());
@@ -225,6 +237,17 @@ mod tests {
         assert_eq!(file.line_start(1), 0);
         assert_eq!(file.line_start(2), "\u{feff}<a>\n".len());
         assert_eq!(file.line_start(99), text.len());
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let file = SourceFile::new(PathBuf::new(), "a\rb\r\nc\nd".into());
+        let at = |offset| {
+            let lc = file.line_col(offset);
+            (lc.line, lc.column)
+        };
+        assert_eq!([at(0), at(2), at(5), at(7)], [(1, 1), (2, 1), (3, 1), (4, 1)]);
+        assert_eq!(file.line_start(3), 5);
     }
 
     #[test]

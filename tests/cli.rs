@@ -373,3 +373,20 @@ fn the_human_header_counts_columns_in_characters_like_the_other_formats() {
         assert!(human.contains(&format!("U.connectedApp-meta.xml:{place}]")), "{place}\n{human}");
     }
 }
+
+#[test]
+fn a_folder_given_with_a_file_is_reported_whole() {
+    let app = format!("{DEMO}/force-app/main/default/connectedApps/Data_Warehouse_Loader.connectedApp-meta.xml");
+    let folder = found(&json(&[DEMO]));
+    let both = found(&json(&[DEMO, &app]));
+    assert!(folder.len() > 5);
+    assert_eq!(both, folder);
+    // A folder inside the project and a file elsewhere in it: the folder's findings and the file's.
+    let apps = format!("{DEMO}/force-app/main/default/connectedApps");
+    let plcy = format!(
+        "{DEMO}/force-app/main/default/extlClntAppOauthPolicies/Billing_Connector_oauthPlcy.ecaOauthPlcy-meta.xml"
+    );
+    let mixed = found(&json(&[&apps, &plcy]));
+    assert!(mixed.iter().any(|f| f.1 == "Billing_Connector_oauthPlcy.ecaOauthPlcy-meta.xml"), "{mixed:?}");
+    assert!(mixed.iter().any(|f| f.1 == "Data_Warehouse_Loader.connectedApp-meta.xml"), "{mixed:?}");
+}

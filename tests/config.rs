@@ -561,10 +561,15 @@ fn a_baseline_with_file_arguments_is_matched_against_the_whole_project() {
     p.cmd().args(["--write-baseline", "baseline.json"]).assert().code(0);
     p.file("force-app/main/default/profiles/Beta.profile-meta.xml", &profile(hours));
     let beta = "force-app/main/default/profiles/Beta.profile-meta.xml";
-    let whole = found(&p.json(&["--baseline", "baseline.json"]));
-    let alone = found(&p.json(&["--baseline", "baseline.json", beta]));
-    assert_eq!(whole.len(), 1, "{whole:?}");
-    assert_eq!(alone, whole, "the file alone reports what the whole project reports in it");
+    let whole = p.json(&["--baseline", "baseline.json"]);
+    let alone = p.json(&["--baseline", "baseline.json", beta]);
+    assert_eq!(found(&whole).len(), 1, "{whole}");
+    assert_eq!(found(&alone), found(&whole), "the file alone reports what the whole project reports in it");
+    // What the baseline knew is counted where it is reported: `Alpha`'s, not in `Beta`.
+    assert_eq!((whole["summary"]["baselined"].as_u64(), alone["summary"]["baselined"].as_u64()), (Some(1), Some(0)));
+    let alpha = "force-app/main/default/profiles/Alpha.profile-meta.xml";
+    let alpha = p.json(&["--baseline", "baseline.json", alpha]);
+    assert_eq!((found(&alpha).len(), alpha["summary"]["baselined"].as_u64()), (0, Some(1)));
 }
 
 #[test]
@@ -579,6 +584,16 @@ fn apps_lists_every_app_of_a_named_file_s_project() {
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["apps"].as_array().unwrap().len(), 2, "{report}");
+    // The same inventory, findings counted, as for the project folder.
+    let whole = Command::cargo_bin("forcelint")
+        .unwrap()
+        .current_dir(p.path())
+        .args(["apps", "--format", "json", "."])
+        .output()
+        .unwrap();
+    let whole: Value = serde_json::from_slice(&whole.stdout).unwrap();
+    assert_eq!(report, whole);
+    assert!(whole["apps"].as_array().unwrap().iter().all(|a| a["errors"] == 1), "{whole}");
 }
 
 #[test]

@@ -209,6 +209,12 @@ fn configuration_files_that_are_fifos_or_huge_are_refused_not_read() {
                 assert_good_app_reported(&findings(&serde_json::from_slice(&out.stdout).unwrap()));
             } else {
                 assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+                // Also when the run is for a file of the folder (pre-commit).
+                let good = dir.path().join(format!("Good{SUFFIX}"));
+                let out = forcelint().args(["check", "--format", "json"]).arg(&good).output().unwrap();
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                assert_eq!(out.status.code(), Some(2), "{name} (fifo: {fifo}), file named: {stderr}");
+                assert!(stderr.contains(said), "{name} (fifo: {fifo}), file named: {stderr}");
             }
         }
     }

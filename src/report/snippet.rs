@@ -79,12 +79,19 @@ fn cut(line: &str, at: usize) -> (usize, usize) {
     if line.len() <= MAX_LINE {
         return (0, line.len());
     }
-    // A third before the span, the rest after; near the end of the line, all before.
-    let mut from = at.saturating_sub(MAX_LINE / 3).min(line.len() - MAX_LINE);
+    // A third before the span, the rest after; near the end of the line, up to its end.
+    let mut from = at.saturating_sub(MAX_LINE / 3);
+    if from + MAX_LINE >= line.len() {
+        from = line.len() - MAX_LINE;
+        while !line.is_char_boundary(from) {
+            from += 1;
+        }
+        return (from, line.len());
+    }
     while !line.is_char_boundary(from) {
         from -= 1;
     }
-    let mut to = (from + MAX_LINE).min(line.len());
+    let mut to = from + MAX_LINE;
     while !line.is_char_boundary(to) {
         to -= 1;
     }
@@ -151,6 +158,12 @@ mod tests {
         let lines = around(&s, Location { file: FileId(0), span: Span::new(at, at + 4) }, 0);
         assert!(lines[0].text.ends_with("</a>") && lines[0].text.starts_with('…'), "{}", lines[0].text);
         assert_eq!(lines[0].text.len() - "…".len(), MAX_LINE);
+        // Multi-byte characters before the end of a line do not cut the window short of it.
+        let line = format!("<a>{}<b>x</b></a>", "é".repeat(300));
+        let at = line.find("</a>").unwrap();
+        let lines = around(&sources(&line), Location { file: FileId(0), span: Span::new(at, at + 4) }, 0);
+        assert!(lines[0].text.ends_with("</a>"), "{}", lines[0].text);
+        assert_eq!(lines[0].underline.map(|(_, len)| len), Some(4));
         // A span over several lines is shown from where it starts.
         let text = format!("{}<b>\n</b>", "x".repeat(1000));
         let lines = around(&sources(&text), Location { file: FileId(0), span: Span::new(1000, text.len()) }, 0);
