@@ -149,10 +149,17 @@ pub fn discover_excluding(
     }
     let named: Vec<PathBuf> = given_files.iter().map(|(_, path)| path.clone()).collect();
     // After the folders, so that a project given as a folder is walked whole.
+    let mut roots: Vec<PathBuf> = Vec::new();
     for (given, path) in given_files {
         only.push(path.clone());
         // The file's project gives it context (org settings, profiles, sibling ECA files).
-        if let Some(root) = project_root_above(&path)
+        let root = project_root_above(&path);
+        if let Some(root) = &root
+            && !roots.contains(root)
+        {
+            roots.push(root.clone());
+        }
+        if let Some(root) = root
             && walked.insert(root.clone())
         {
             let scope = scope_for_dir(&root, &mut discovery.notes)?;
@@ -168,6 +175,15 @@ pub fn discover_excluding(
                 given.display()
             ));
         }
+    }
+    if roots.len() > 1 {
+        roots.sort();
+        let list: Vec<String> = roots.iter().map(|r| r.display().to_string()).collect();
+        discovery.notes.push(format!(
+            "the files named belong to {} projects ({}), which are checked together, with one context (one org's settings, one set of profiles): name one project's files at a time",
+            roots.len(),
+            list.join(", ")
+        ));
     }
     // Sorted by path; of two walks that found the same file, the first is kept (they agree).
     found.sort_by(|a, b| a.path.cmp(&b.path));

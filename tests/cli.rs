@@ -390,3 +390,16 @@ fn a_folder_given_with_a_file_is_reported_whole() {
     assert!(mixed.iter().any(|f| f.1 == "Billing_Connector_oauthPlcy.ecaOauthPlcy-meta.xml"), "{mixed:?}");
     assert!(mixed.iter().any(|f| f.1 == "Data_Warehouse_Loader.connectedApp-meta.xml"), "{mixed:?}");
 }
+
+#[test]
+fn files_of_two_projects_get_a_note() {
+    let demo = format!("{DEMO}/force-app/main/default/connectedApps/Data_Warehouse_Loader.connectedApp-meta.xml");
+    let other =
+        "fixtures/projects/eca-split/force-app/main/default/externalClientApps/Order_Hub.eca-meta.xml".to_string();
+    assert!(Path::new(&other).is_file());
+    forcelint()
+        .args(["check", &demo, &other])
+        .assert()
+        .stderr(predicate::str::contains("the files named belong to 2 projects"));
+    forcelint().args(["check", &demo]).assert().stderr(predicate::str::contains("belong to").not());
+}
