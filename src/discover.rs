@@ -41,6 +41,16 @@ pub struct Discovery {
     pub notes: Vec<String>,
 }
 
+impl Discovery {
+    /// Whether findings in `path` (absolute) are reported: with files named, only in those
+    /// and in the folders given with them.
+    pub fn reports(&self, path: &Path) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|only| only.iter().any(|o| o == path) || self.folders.iter().any(|d| path.starts_with(d)))
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
     #[error("{0}: no such file or directory")]

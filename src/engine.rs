@@ -117,11 +117,10 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
     };
     let options = Options::from_config(&config);
     // With files named: the sources reported on, they and those in the folders given.
-    let named: Option<Vec<FileId>> = discovery.only.as_ref().map(|only| {
+    let named: Option<Vec<FileId>> = discovery.only.as_ref().map(|_| {
         let cwd = std::env::current_dir().unwrap_or_default();
         let sources = &project.sources;
-        let reported = |path: PathBuf| only.contains(&path) || discovery.folders.iter().any(|d| path.starts_with(d));
-        (0..sources.len() as u32).map(FileId).filter(|&f| reported(cwd.join(sources.path(f)))).collect()
+        (0..sources.len() as u32).map(FileId).filter(|&f| discovery.reports(&cwd.join(sources.path(f)))).collect()
     });
 
     let enabled = |id: &str| levels.get(id).is_some_and(|l| l.is_some());
@@ -186,10 +185,8 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
     let drift = match &settings.changed_since {
         Some(rev) => {
             let (top, mut changed) = drift::changed_files(&config_dir(&first), rev).map_err(RunError::Git)?;
-            // With files named, only they are reported on, drift included.
-            if let Some(only) = &discovery.only {
-                changed.retain(|path| only.contains(path));
-            }
+            // With files named, only they (and the folders given) are reported on, drift included.
+            changed.retain(|path| discovery.reports(path));
             findings.retain(|f| changed_finding(&project, &changed, f));
             suppressed.retain(|(f, _)| changed_finding(&project, &changed, f));
             Some((rev.clone(), drift::drift(&project, &changed, &top, rev)))
