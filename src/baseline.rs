@@ -143,9 +143,8 @@ pub fn read(path: &Path) -> Result<Vec<Entry>, BaselineError> {
 }
 
 /// Drops the findings the baseline knows; returns the entries no finding matched.
-pub fn filter(project: &Project, findings: &mut Vec<Finding>, baseline: Vec<Entry>) -> (usize, Vec<Entry>) {
+pub fn filter(project: &Project, findings: &mut Vec<Finding>, baseline: Vec<Entry>) -> Vec<Entry> {
     let mut remaining: BTreeMap<String, Entry> = baseline.into_iter().map(|e| (e.fingerprint.clone(), e)).collect();
-    let before = findings.len();
     let mut fingerprinter = Fingerprinter::new(project);
     findings.retain(|f| {
         let fp = fingerprinter.entry(f).fingerprint;
@@ -157,7 +156,5 @@ pub fn filter(project: &Project, findings: &mut Vec<Finding>, baseline: Vec<Entr
             _ => true,
         }
     });
-    let known = before - findings.len();
-    let stale = remaining.into_values().filter(|e| e.count > 0).collect();
-    (known, stale)
+    remaining.into_values().filter(|e| e.count > 0).collect()
 }

@@ -386,19 +386,6 @@ const OTHER_TYPE_DIRS: [&str; 80] = [
     "workflows",
 ];
 
-/// The folders of the types forcelint reads, as retrieves name them.
-const OWN_TYPE_DIRS: [&str; 9] = [
-    "connectedApps",
-    "externalClientApps",
-    "extlClntAppOauthSettings",
-    "extlClntAppGlobalOauthSets",
-    "extlClntAppOauthPolicies",
-    "extlClntAppPolicies",
-    "settings",
-    "profiles",
-    "profileSessionSettings",
-];
-
 /// How much of a project a walk looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Depth {
@@ -479,8 +466,9 @@ impl Walk<'_> {
         // context skips those of other types. A lone `email` or `sites` is a folder of the
         // project's own, and is entered.
         let is_type_dir = |name: &OsStr| OTHER_TYPE_DIRS.iter().any(|d| name == *d);
+        let is_own_dir = |name: &OsStr| MetadataKind::ALL.iter().any(|k| name == k.directory());
         let type_level = self.depth == Depth::Context
-            && dirs.iter().filter(|name| is_type_dir(name) || OWN_TYPE_DIRS.iter().any(|d| *name == *d)).count() >= 2;
+            && dirs.iter().filter(|name| is_type_dir(name) || is_own_dir(name)).count() >= 2;
         for name in dirs {
             let path = dir.join(&name);
             let skipped = type_level && is_type_dir(&name) && !self.named.iter().any(|n| n.starts_with(&path));

@@ -40,7 +40,7 @@ pub struct Settings {
     /// `--changed-since REV`: report only apps and files changed since this git revision.
     pub changed_since: Option<String>,
     /// Read the whole project of named files, not only the context their findings depend
-    /// on: for what is about the whole project (baselines, `apps`, `init`).
+    /// on: a baseline is matched against a whole project's findings.
     pub whole_projects: bool,
     pub today: Date,
 }
@@ -170,9 +170,9 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
             .map_or(findings.len(), |named| findings.iter().filter(|f| named.contains(&f.primary.loc.file)).count())
     };
     let before = in_named(&findings);
-    let (_, mut stale_baseline) = match &settings.baseline {
+    let mut stale_baseline = match &settings.baseline {
         Some(path) => baseline::filter(&project, &mut findings, baseline::read(path)?),
-        None => (0, Vec::new()),
+        None => Vec::new(),
     };
     // What the baseline knew, of what is reported.
     let baselined = before - in_named(&findings);
@@ -377,12 +377,19 @@ pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> 
 
     // Each app's profile assignments (an external client app's are spread over its files),
     // and whether one of its files is named.
-    let mut apps: BTreeMap<String, (bool, Vec<&str>)> = BTreeMap::new();
+    #[derive(PartialEq, Eq, PartialOrd, Ord)]
+    enum AppKey<'a> {
+        /// A connected app: one file.
+        File(usize),
+        /// An external client app: the files that name it.
+        Eca(&'a str),
+    }
+    let mut apps: BTreeMap<AppKey, (bool, Vec<&str>)> = BTreeMap::new();
     for (i, (file, candidate)) in loaded.iter().zip(&first).enumerate() {
         let (key, profiles) = match &file.built {
-            BuiltFile::ConnectedApp(app) => (format!("file {i}"), &app.profiles),
+            BuiltFile::ConnectedApp(app) => (AppKey::File(i), &app.profiles),
             BuiltFile::EcaPart(part) => {
-                (format!("eca {}", part.app_name.as_ref().map_or("", |n| n.value.as_str())), &part.profiles)
+                (AppKey::Eca(part.app_name.as_ref().map_or("", |n| n.value.as_str())), &part.profiles)
             }
             _ => continue,
         };

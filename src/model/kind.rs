@@ -41,6 +41,21 @@ impl MetadataKind {
         }
     }
 
+    /// The folder retrieves write this kind to (`directoryName` in the CLI's registry).
+    pub fn directory(self) -> &'static str {
+        match self {
+            MetadataKind::ConnectedApp => "connectedApps",
+            MetadataKind::ExternalClientApplication => "externalClientApps",
+            MetadataKind::EcaOauthSettings => "extlClntAppOauthSettings",
+            MetadataKind::EcaGlobalOauthSettings => "extlClntAppGlobalOauthSets",
+            MetadataKind::EcaOauthPolicies => "extlClntAppOauthPolicies",
+            MetadataKind::EcaPolicies => "extlClntAppPolicies",
+            MetadataKind::SecuritySettings => "settings",
+            MetadataKind::Profile => "profiles",
+            MetadataKind::ProfileSessionSetting => "profileSessionSettings",
+        }
+    }
+
     /// One of the files an external client app is split into.
     pub fn is_eca_part(self) -> bool {
         use MetadataKind::*;

@@ -127,11 +127,8 @@ impl Project {
 
     /// Keeps only the apps `keep` accepts (with their purposes).
     pub fn retain_apps(&mut self, keep: impl Fn(&App) -> bool) {
-        let kept: Vec<bool> = self.apps.iter().map(&keep).collect();
-        let mut i = 0;
-        self.apps.retain(|_| (kept[i], i += 1).0);
-        let mut i = 0;
-        self.purposes.retain(|_| (kept[i], i += 1).0);
+        let pairs = std::mem::take(&mut self.apps).into_iter().zip(std::mem::take(&mut self.purposes));
+        (self.apps, self.purposes) = pairs.filter(|(app, _)| keep(app)).unzip();
     }
 
     /// Every app with its purpose.
