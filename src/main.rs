@@ -22,6 +22,8 @@ Examples:
   forcelint check --format concise --fail-on error
   forcelint check --format sarif --output forcelint.sarif
                                              a report for GitHub code scanning
+  forcelint check --format github --output markdown=summary.md --output sarif=forcelint.sarif
+                                             annotations on stdout, two reports from one run
   forcelint rules                            list the rules
   forcelint explain expiring-refresh-token   print a rule's page
 
@@ -42,7 +44,11 @@ enum Command {
     /// Lint SFDX projects, folders or files (the default command).
     Check(CheckArgs),
     /// List every rule with its default severity.
-    Rules,
+    Rules {
+        /// `json`: an array of {id, severity, summary, url}, for tools that list rules.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
+        format: RulesFormat,
+    },
     /// Print a rule's documentation page.
     Explain {
         /// A rule id, as `forcelint rules` lists them.
@@ -75,9 +81,10 @@ struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
-    /// Write the report to this file instead of standard output (the exit status is the same).
-    #[arg(long, short = 'o', value_name = "FILE")]
-    output: Option<PathBuf>,
+    /// `FILE`: write the report to FILE instead of standard output. `FORMAT=FILE`: also write
+    /// a FORMAT report to FILE (repeatable, e.g. `--output sarif=forcelint.sarif`).
+    #[arg(long, short = 'o', value_name = "[FORMAT=]FILE", value_parser = parse_output)]
+    output: Vec<Output>,
     /// Exit with status 1 when a finding has at least this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     fail_on: FailOn,
@@ -120,6 +127,36 @@ fn parse_override(s: &str) -> Result<(String, Level), String> {
     Ok((id.to_string(), level))
 }
 
+/// Where one report goes: `format: None` is the `--format` report instead of stdout.
+#[derive(Clone)]
+struct Output {
+    format: Option<Format>,
+    path: PathBuf,
+}
+
+/// `FORMAT=FILE` when the text before the first `=` is a format name, else a plain FILE (so
+/// `--output FILE` keeps its meaning; a file named like `json=x` is given as `./json=x`).
+fn parse_output(s: &str) -> Result<Output, String> {
+    if let Some((name, path)) = s.split_once('=')
+        && let Ok(format) = Format::from_str(name, false)
+    {
+        if path.is_empty() {
+            return Err(format!("no file after `{name}=`: use {name}=FILE"));
+        }
+        return Ok(Output { format: Some(format), path: PathBuf::from(path) });
+    }
+    if s.is_empty() {
+        return Err("expected FILE or FORMAT=FILE".to_string());
+    }
+    Ok(Output { format: None, path: PathBuf::from(s) })
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Human,
+    Json,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum InventoryFormat {
     Human,
@@ -148,8 +185,11 @@ fn main() -> ExitCode {
     match cli.command {
         None => check(cli.check),
         Some(Command::Check(args)) => check(args),
-        Some(Command::Rules) => {
-            print(&list_rules());
+        Some(Command::Rules { format }) => {
+            print(&match format {
+                RulesFormat::Human => list_rules(),
+                RulesFormat::Json => rules_json(),
+            });
             ExitCode::SUCCESS
         }
         Some(Command::Explain { rule }) => explain(&rule),
@@ -163,6 +203,23 @@ fn main() -> ExitCode {
 fn list_rules() -> String {
     let width = RULES.iter().map(|r| r.id.len()).max().unwrap_or(0);
     RULES.iter().map(|r| format!("{:width$}  {:7}  {}\n", r.id, r.default_severity.name(), r.summary)).collect()
+}
+
+fn rules_json() -> String {
+    let rules: Vec<_> = RULES
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "id": r.id,
+                "severity": r.default_severity.name(),
+                "summary": r.summary,
+                "url": report::rule_url(r.id),
+            })
+        })
+        .collect();
+    let mut text = serde_json::to_string_pretty(&rules).expect("rules serialize");
+    text.push('\n');
+    text
 }
 
 fn explain(id: &str) -> ExitCode {
@@ -279,28 +336,35 @@ fn check(args: CheckArgs) -> ExitCode {
             stale.value
         );
     }
-    // A file gets no colour unless asked for, and a fixed width.
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let color = match args.color {
-        Color::Always => true,
-        Color::Never => false,
-        Color::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && to_terminal,
-    };
-    let width = match args.output {
-        Some(_) => 100,
-        None => terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0)),
-    };
-    let output = report::render(&outcome, args.format, &report::human::Style { color, width });
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, output) {
-                eprintln!("error: cannot write the report to {}: {e}", path.display());
-                return ExitCode::from(2);
-            }
+    // `--output FILE` replaces stdout; `--output FORMAT=FILE` reports are written besides it.
+    let replaced = args.output.iter().any(|o| o.format.is_none());
+    let files: Vec<(Format, &PathBuf)> =
+        args.output.iter().map(|o| (o.format.unwrap_or(args.format), &o.path)).collect();
+    for (i, (_, path)) in files.iter().enumerate() {
+        if files[..i].iter().any(|(_, p)| p == path) {
+            eprintln!("error: --output names {} twice", path.display());
+            return ExitCode::from(2);
         }
-        None => print(&output),
     }
-    if matches!(args.format, Format::Concise | Format::Github) || args.output.is_some() {
+    // A file gets no colour unless asked for, and a fixed width.
+    let file_style = report::human::Style { color: matches!(args.color, Color::Always), width: 100 };
+    for (format, path) in files {
+        if let Err(e) = std::fs::write(path, report::render(&outcome, format, &file_style)) {
+            eprintln!("error: cannot write the report to {}: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    }
+    if !replaced {
+        let to_terminal = std::io::stdout().is_terminal();
+        let color = match args.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && to_terminal,
+        };
+        let width = terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0));
+        print(&report::render(&outcome, args.format, &report::human::Style { color, width }));
+    }
+    if matches!(args.format, Format::Concise | Format::Github) || replaced {
         // Kept off stdout so that every stdout line is a finding (or the report is the file).
         eprintln!("{}", report::Summary::of(&outcome));
     }

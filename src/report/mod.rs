@@ -43,9 +43,9 @@ pub enum Format {
     Html,
 }
 
-/// Where the repository's files are published: the rule pages link here. Kept in one
-/// place so that a fork or a move changes one line.
-pub const REPOSITORY: &str = "https://github.com/forcelint/forcelint";
+/// Where the repository's files are published: the rule pages link here. It is Cargo.toml's
+/// `repository`, which the npm and PyPI packages also read, so a fork or a move changes one line.
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 
 /// The rule's page in the repository (`rules/<id>.md`).
 pub fn rule_url(id: &str) -> String {
