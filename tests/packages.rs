@@ -4,6 +4,7 @@
 //!
 //! Needs node/npm (npm tests), python3 with venv and maturin (wheel test), git, and the npm
 //! registry (lint-staged only); without them a test says so and passes. `.ci/run` installs them.
+#![cfg(unix)]
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -316,4 +317,159 @@ fn the_wheel_installs_forcelint_in_a_fresh_venv() {
     let show = String::from_utf8(show.stdout).unwrap();
     assert!(show.contains(&format!("Version: {VERSION}")), "{show}");
     assert!(show.contains(REPOSITORY), "{show}");
+}
+
+/// The release archive of this machine's binary (named for the runner target the action picks
+/// on this OS and architecture), laid out as the release page serves it: `<dir>/v<version>/`.
+fn release_page() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        release_build();
+        let dir = scratch("release-page");
+        run(Command::new("bash")
+            .current_dir(root())
+            .args(["scripts/package-release.sh", runner_target(), "target/release/forcelint"])
+            .arg(dir.join(format!("v{VERSION}"))));
+        dir
+    })
+}
+
+fn runner_target() -> &'static str {
+    if cfg!(target_arch = "aarch64") { "aarch64-unknown-linux-musl" } else { "x86_64-unknown-linux-musl" }
+}
+
+fn runner_arch() -> &'static str {
+    if cfg!(target_arch = "aarch64") { "ARM64" } else { "X64" }
+}
+
+/// action.yml's install step: the archive is downloaded, checked against its checksum and its
+/// folder put on GITHUB_PATH. Returns that folder.
+fn action_install(work: &Path, releases: &Path) -> Output {
+    let github_path = work.join("github-path");
+    std::fs::write(&github_path, "").unwrap();
+    Command::new("bash")
+        .arg(root().join("scripts/action-install.sh"))
+        .current_dir(work)
+        .env("RUNNER_OS", "Linux")
+        .env("RUNNER_ARCH", runner_arch())
+        .env("RUNNER_TEMP", work)
+        .env("GITHUB_PATH", &github_path)
+        .env("FORCELINT_RELEASES", format!("file://{}", releases.display()))
+        .env_remove("INPUT_VERSION")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_release_archive_has_the_binary_and_a_checksum() {
+    if !cfg!(target_os = "linux") || !available("sha256sum", "--version") {
+        eprintln!("skipped: the release archive is checked on Linux");
+        return;
+    }
+    let page = release_page().join(format!("v{VERSION}"));
+    let name = format!("forcelint-{VERSION}-{}", runner_target());
+    run(Command::new("sha256sum").current_dir(&page).args(["--check", &format!("{name}.tar.gz.sha256")]));
+    let list = run(Command::new("tar").current_dir(&page).args(["-tzf", &format!("{name}.tar.gz")]));
+    let list = String::from_utf8(list.stdout).unwrap();
+    for entry in ["forcelint", "README.md", "rules/expiring-refresh-token.md"] {
+        assert!(list.lines().any(|l| l == format!("{name}/{entry}")), "{entry} not in {list}");
+    }
+}
+
+#[test]
+fn the_action_installs_the_release_and_one_run_annotates_summarizes_and_writes_sarif() {
+    if !cfg!(target_os = "linux") || !available("curl", "--version") || !available("sha256sum", "--version") {
+        eprintln!("skipped: the action's scripts are run on Linux with curl and sha256sum");
+        return;
+    }
+    let action = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    // Every input reaches the scripts as INPUT_<NAME>.
+    let inputs: Vec<&str> = action
+        .split("\ninputs:\n")
+        .nth(1)
+        .unwrap()
+        .split("\noutputs:")
+        .next()
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("  ")?.strip_suffix(':').filter(|n| !n.starts_with(' ')))
+        .collect();
+    assert_eq!(inputs, ["paths", "fail-on", "config", "args", "annotations", "summary", "sarif", "version"]);
+    for input in &inputs {
+        let env = format!("INPUT_{}: ${{{{ inputs.{input} }}}}", input.to_uppercase().replace('-', "_"));
+        assert!(action.contains(&env), "action.yml does not pass {input}: {env}");
+    }
+    for script in ["scripts/action-install.sh", "scripts/action-run.sh"] {
+        assert!(action.contains(&format!("\"$GITHUB_ACTION_PATH/{script}\"")), "{script}");
+    }
+
+    let work = tempfile::tempdir().unwrap();
+    let out = action_install(work.path(), release_page());
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("forcelint {VERSION}")), "{}", text(&out));
+    let bin = std::fs::read_to_string(work.path().join("github-path")).unwrap();
+    let bin = PathBuf::from(bin.trim());
+    assert!(bin.join("forcelint").is_file(), "{}", bin.display());
+
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let summary = work.path().join("step-summary.md");
+    let outputs = work.path().join("github-output");
+    let project = root().join(DEMO);
+    let check = |env: &[(&str, &str)]| {
+        std::fs::write(&summary, "earlier step\n").unwrap();
+        std::fs::write(&outputs, "").unwrap();
+        let mut cmd = Command::new("bash");
+        cmd.arg(root().join("scripts/action-run.sh"))
+            .current_dir(&project)
+            .env("PATH", &path)
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .env("GITHUB_OUTPUT", &outputs);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    };
+    let sarif = work.path().join("forcelint.sarif");
+    let out = check(&[("INPUT_SARIF", sarif.to_str().unwrap())]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(stdout.lines().all(|l| l.starts_with("::")) && stdout.contains("::error file="), "{stdout}");
+    let demo_markdown = Command::new(env!("CARGO_BIN_EXE_forcelint"))
+        .current_dir(&project)
+        .args(["check", "--format", "markdown"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&summary).unwrap(),
+        format!("earlier step\n{}", String::from_utf8(demo_markdown.stdout).unwrap())
+    );
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(report["version"], "2.1.0");
+    assert_eq!(std::fs::read_to_string(&outputs).unwrap(), format!("sarif={}\n", sarif.display()));
+
+    // fail-on, extra arguments, and no summary or annotations when turned off.
+    let out = check(&[
+        ("INPUT_FAIL_ON", "never"),
+        ("INPUT_ARGS", "--select expiring-refresh-token"),
+        ("INPUT_SUMMARY", "false"),
+        ("INPUT_ANNOTATIONS", "false"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("expiring-refresh-token") && !stdout.contains("short-session-timeout"), "{stdout}");
+    assert!(!stdout.contains("::error"), "{stdout}");
+    assert_eq!(std::fs::read_to_string(&summary).unwrap(), "earlier step\n");
+
+    // A download that does not match its checksum is refused.
+    let tampered = tempfile::tempdir().unwrap();
+    let page = tampered.path().join(format!("v{VERSION}"));
+    std::fs::create_dir_all(&page).unwrap();
+    let name = format!("forcelint-{VERSION}-{}.tar.gz", runner_target());
+    let original = release_page().join(format!("v{VERSION}"));
+    std::fs::write(page.join(&name), b"not the archive").unwrap();
+    std::fs::copy(original.join(format!("{name}.sha256")), page.join(format!("{name}.sha256"))).unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let out = action_install(work.path(), tampered.path());
+    assert!(!out.status.success());
+    assert!(text(&out).contains("does not match its SHA-256 checksum"), "{}", text(&out));
 }
