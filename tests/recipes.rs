@@ -1,5 +1,6 @@
 //! The CI recipes in the README: every `forcelint check` command in a YAML block runs, on a
-//! copy of the demo project, and writes what the CI system expects.
+//! copy of the demo project, and writes what the CI system expects. The GitHub recipes use the
+//! action, whose steps `tests/packages.rs` runs.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -41,7 +42,7 @@ fn copy_dir(from: &Path, to: &Path) {
 #[test]
 fn every_ci_recipe_command_runs_and_writes_its_report() {
     let commands = recipe_commands();
-    assert!(commands.len() >= 5, "recipes not found in README: {commands:?}");
+    assert!(commands.len() >= 2, "recipes not found in README: {commands:?}");
     let work = tempfile::tempdir().unwrap();
     copy_dir(Path::new("fixtures/projects/demo"), work.path());
     let bin_dir = PathBuf::from(env!("CARGO_BIN_EXE_forcelint")).parent().unwrap().to_path_buf();
@@ -68,10 +69,7 @@ fn every_ci_recipe_command_runs_and_writes_its_report() {
     let json = |name: &str| -> serde_json::Value {
         serde_json::from_str(&std::fs::read_to_string(work.path().join(name)).unwrap()).unwrap()
     };
-    assert_eq!(json("forcelint.sarif")["version"], "2.1.0");
     assert!(!json("gl-code-quality-report.json").as_array().unwrap().is_empty());
     let junit = std::fs::read_to_string(work.path().join("forcelint-junit.xml")).unwrap();
     assert!(junit.contains("<testsuites") && junit.contains("<failure"));
-    let summary = std::fs::read_to_string(summary).unwrap();
-    assert!(summary.starts_with("## forcelint"), "{summary}");
 }
