@@ -41,22 +41,20 @@ fn run(cmd: &mut Command) -> Output {
     out
 }
 
-/// The release build, once for every test here (they run in parallel threads).
-fn release_build() {
-    static BUILT: Mutex<bool> = Mutex::new(false);
-    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
-    if !*built {
-        run(Command::new(env!("CARGO")).current_dir(root()).args(["build", "--release", "--locked", "--quiet"]));
-        *built = true;
-    }
+/// Builds of this checkout and reads of target/release, one at a time: the tests run in
+/// parallel threads, and maturin and cargo write the same release binary.
+static BUILD: Mutex<()> = Mutex::new(());
+
+fn build_lock() -> std::sync::MutexGuard<'static, ()> {
+    BUILD.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// `scripts/package-npm.sh OUTDIR`, once: the folder with the two .tgz files.
 fn npm_packages() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        release_build();
         let dir = scratch("npm-packages");
+        let _build = build_lock();
         run(Command::new("bash").current_dir(root()).arg("scripts/package-npm.sh").arg(&dir));
         dir
     })
@@ -293,11 +291,8 @@ fn the_wheel_installs_forcelint_in_a_fresh_venv() {
         eprintln!("skipped: maturin or python3 is not on PATH (.ci/run installs maturin from PyPI)");
         return;
     }
-    release_build();
     let work = tempfile::tempdir().unwrap();
-    let wheels = work.path().join("wheels");
-    run(Command::new("maturin").current_dir(root()).args(["build", "--release", "--locked", "--quiet", "--out"]).arg(&wheels));
-    let wheel = std::fs::read_dir(&wheels).unwrap().next().unwrap().unwrap().path();
+    let wheel = wheel();
     let name = wheel.file_name().unwrap().to_string_lossy().into_owned();
     assert!(name.starts_with(&format!("forcelint-{VERSION}-py3-none-")), "{name}");
 
@@ -305,7 +300,7 @@ fn the_wheel_installs_forcelint_in_a_fresh_venv() {
     run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
     run(Command::new(venv.join("bin/python"))
         .args(["-m", "pip", "install", "--quiet", "--no-index", "--disable-pip-version-check"])
-        .arg(&wheel));
+        .arg(wheel));
     let demo = root().join(DEMO);
     let out = Command::new(venv.join("bin/forcelint")).args(["check", "--format", "concise"]).arg(&demo).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
@@ -324,8 +319,9 @@ fn the_wheel_installs_forcelint_in_a_fresh_venv() {
 fn release_page() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        release_build();
         let dir = scratch("release-page");
+        let _build = build_lock();
+        run(Command::new(env!("CARGO")).current_dir(root()).args(["build", "--release", "--locked", "--quiet"]));
         run(Command::new("bash")
             .current_dir(root())
             .args(["scripts/package-release.sh", runner_target(), "target/release/forcelint"])
@@ -472,4 +468,270 @@ fn the_action_installs_the_release_and_one_run_annotates_summarizes_and_writes_s
     let out = action_install(work.path(), tampered.path());
     assert!(!out.status.success());
     assert!(text(&out).contains("does not match its SHA-256 checksum"), "{}", text(&out));
+}
+
+/// The README's "Install" subsection `heading`: its code blocks as (language, text).
+fn install_snippets(heading: &str) -> Vec<(String, String)> {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme.split("\n## Install\n").nth(1).expect("README has ## Install").split("\n## ").next().unwrap();
+    let sub = section
+        .split(&format!("\n### {heading}\n"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("no ### {heading} in Install"))
+        .split("\n### ")
+        .next()
+        .unwrap();
+    let mut blocks = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    for line in sub.lines() {
+        match (&mut current, line.strip_prefix("```")) {
+            (None, Some(lang)) => current = Some((lang.to_string(), String::new())),
+            (Some(_), Some("")) => blocks.push(current.take().unwrap()),
+            (Some((_, body)), _) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            (None, None) => {}
+        }
+    }
+    blocks
+}
+
+/// A copy of the demo project, as a Salesforce DX project: with a package.json.
+fn demo_project(dir: &Path) {
+    run(Command::new("cp").arg("-R").arg(root().join(DEMO)).arg(dir));
+    empty_project(dir);
+}
+
+/// Runs a README shell snippet line by line in `dir`; `forcelint check` lines exit 1 (the demo
+/// has findings), every other line 0. `install` rewrites an install line to use the local
+/// packages instead of the registry.
+fn run_snippet(snippet: &str, dir: &Path, path: &str, install: impl Fn(&str) -> String) -> String {
+    let mut output = String::new();
+    for line in snippet.lines() {
+        let line = install(line);
+        let out = Command::new("sh").arg("-c").arg(&line).current_dir(dir).env("PATH", path).output().unwrap();
+        let expected = if line.contains("forcelint check") { 1 } else { 0 };
+        assert_eq!(out.status.code(), Some(expected), "`{line}`:\n{}", text(&out));
+        output.push_str(&text(&out));
+    }
+    output
+}
+
+fn npm_install_locally(line: &str) -> String {
+    match line.strip_prefix("npm install ") {
+        Some(rest) => {
+            let tgz: Vec<String> = tgz_files(npm_packages()).iter().map(|p| format!("'{}'", p.display())).collect();
+            let args: Vec<String> =
+                rest.split(' ').map(|a| if a == "forcelint" { tgz.join(" ") } else { a.to_string() }).collect();
+            format!("npm install --no-audit --no-fund --loglevel=error {}", args.join(" "))
+        }
+        None => line.to_string(),
+    }
+}
+
+#[test]
+fn readme_npm_install_runs_the_demo() {
+    if !have_node() {
+        return;
+    }
+    let blocks = install_snippets("npm");
+    assert_eq!(blocks.len(), 1);
+    let work = tempfile::tempdir().unwrap();
+    let project = work.path().join("my project");
+    demo_project(&project);
+    let path = std::env::var("PATH").unwrap_or_default();
+    let output = run_snippet(&blocks[0].1, &project, &path, |l| npm_install_locally(l).replace("npm install", "npm install --offline"));
+    assert!(output.contains("expiring-refresh-token"), "{output}");
+}
+
+#[test]
+fn readme_pip_install_runs_the_demo() {
+    if !available("maturin", "--version") || !available("python3", "--version") {
+        eprintln!("skipped: maturin or python3 is not on PATH");
+        return;
+    }
+    let blocks = install_snippets("pip");
+    assert_eq!(blocks.len(), 1);
+    let wheel = wheel();
+    let work = tempfile::tempdir().unwrap();
+    let venv = work.path().join("venv");
+    run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
+    let project = work.path().join("project");
+    demo_project(&project);
+    let path = format!("{}:{}", venv.join("bin").display(), std::env::var("PATH").unwrap_or_default());
+    let output = run_snippet(&blocks[0].1, &project, &path, |l| {
+        l.replace("pip install forcelint", &format!("pip install --quiet --no-index '{}'", wheel.display()))
+    });
+    assert!(output.contains("expiring-refresh-token"), "{output}");
+}
+
+/// The wheel maturin builds, once.
+fn wheel() -> &'static Path {
+    static WHEEL: OnceLock<PathBuf> = OnceLock::new();
+    WHEEL.get_or_init(|| {
+        let dir = scratch("wheels");
+        let _build = build_lock();
+        run(Command::new("maturin").current_dir(root()).args(["build", "--release", "--locked", "--quiet", "--out"]).arg(&dir));
+        std::fs::read_dir(&dir).unwrap().next().unwrap().unwrap().path()
+    })
+}
+
+#[test]
+fn readme_release_binary_download_runs() {
+    if !cfg!(target_os = "linux") || !available("curl", "--version") || !available("sha256sum", "--version") {
+        eprintln!("skipped: the download recipe is run on Linux with curl and sha256sum");
+        return;
+    }
+    let blocks = install_snippets("Release binaries");
+    assert_eq!(blocks.len(), 1);
+    let releases = format!("{REPOSITORY}/releases/download");
+    assert!(blocks[0].1.contains(&releases), "the download address is not under Cargo.toml's repository");
+    let script = blocks[0]
+        .1
+        .replace(&releases, &format!("file://{}", release_page().display()))
+        .replace("x86_64-unknown-linux-musl", runner_target());
+    let work = tempfile::tempdir().unwrap();
+    let out = Command::new("sh").args(["-e", "-c", &script]).current_dir(work.path()).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("forcelint {VERSION}")), "{}", text(&out));
+}
+
+/// Every `uses: forcelint/forcelint@...` in the README names this version and only inputs
+/// that action.yml declares.
+#[test]
+fn readme_action_steps_use_this_version_and_declared_inputs() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let action = std::fs::read_to_string(root().join("action.yml")).unwrap();
+    let slug = REPOSITORY.trim_start_matches("https://github.com/");
+    let uses = format!("- uses: {slug}@");
+    let lines: Vec<&str> = readme.lines().collect();
+    let mut found = 0;
+    for (i, line) in lines.iter().enumerate() {
+        let Some(rest) = line.trim().strip_prefix(&uses) else { continue };
+        found += 1;
+        assert_eq!(rest, format!("v{VERSION}"));
+        let indent = line.len() - line.trim_start().len() + 2;
+        let with = lines[i + 1].trim();
+        assert_eq!(with, "with:");
+        for input in lines[i + 2..].iter().take_while(|l| l.len() - l.trim_start().len() > indent) {
+            let name = input.trim().split(':').next().unwrap();
+            assert!(action.contains(&format!("\n  {name}:\n")), "README passes `{name}`, which action.yml does not declare");
+        }
+    }
+    assert!(found >= 2, "the README's Install and CI recipes use the action");
+}
+
+/// The README's links to the project are under Cargo.toml's `repository` (or its
+/// `-pre-commit` mirror), so a move is found by this test.
+#[test]
+fn readme_links_to_the_project_use_the_cargo_repository() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let owner = REPOSITORY.rsplit_once('/').unwrap().0;
+    for (i, _) in readme.match_indices(&format!("{owner}/")) {
+        let link = &readme[i..];
+        assert!(
+            link.starts_with(&format!("{REPOSITORY}/"))
+                || link.starts_with(&format!("{REPOSITORY}\n"))
+                || link.starts_with(&format!("{REPOSITORY}-pre-commit")),
+            "{}",
+            &link[..60.min(link.len())]
+        );
+    }
+}
+
+const APP: &str = "force-app/main/default/connectedApps/Sync.connectedApp-meta.xml";
+
+fn connected_app(policy: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Sync</label>\n    <oauthConfig>\n        <callbackUrl>https://example.org/cb</callbackUrl>\n        <scopes>Api</scopes>\n        <scopes>RefreshToken</scopes>\n    </oauthConfig>\n    <oauthPolicy>\n        <ipRelaxation>BYPASS</ipRelaxation>\n        <refreshTokenPolicy>{policy}</refreshTokenPolicy>\n    </oauthPolicy>\n</ConnectedApp>\n"
+    )
+}
+
+/// husky + lint-staged from the npm registry, set up as the README says, with the packed
+/// forcelint: a staged bad connected app blocks the commit, a good one passes.
+#[test]
+fn readme_lint_staged_blocks_a_bad_commit_and_passes_a_good_one() {
+    if !have_node() || !available("git", "--version") {
+        return;
+    }
+    let blocks = install_snippets("husky and lint-staged");
+    assert_eq!(blocks.iter().map(|b| b.0.as_str()).collect::<Vec<_>>(), ["sh", "json"]);
+    let work = tempfile::tempdir().unwrap();
+    let repo = work.path().join("repo");
+    empty_project(&repo);
+    std::fs::write(repo.join("sfdx-project.json"), r#"{"packageDirectories":[{"path":"force-app"}]}"#).unwrap();
+    std::fs::write(repo.join(".gitignore"), "node_modules\n").unwrap();
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .current_dir(&repo)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_INDEX_FILE")
+            .output()
+            .unwrap()
+    };
+    assert!(git(&["init", "-q", "-b", "main"]).status.success());
+
+    // The install line needs the registry for husky and lint-staged.
+    let mut lines = blocks[0].1.lines();
+    let install = npm_install_locally(lines.next().unwrap());
+    let out = Command::new("sh").arg("-c").arg(&install).current_dir(&repo).output().unwrap();
+    if !out.status.success() {
+        eprintln!("skipped: `{install}` failed (is the npm registry reachable?):\n{}", text(&out));
+        return;
+    }
+    let rest: String = lines.map(|l| format!("{l}\n")).collect();
+    run_snippet(&rest, &repo, &std::env::var("PATH").unwrap_or_default(), str::to_string);
+    let mut manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo.join("package.json")).unwrap()).unwrap();
+    let snippet: serde_json::Value = serde_json::from_str(&blocks[1].1).unwrap();
+    manifest["lint-staged"] = snippet["lint-staged"].clone();
+    std::fs::write(repo.join("package.json"), serde_json::to_string_pretty(&manifest).unwrap()).unwrap();
+
+    // The patterns match what the pre-commit hook's `files:` matches, with lint-staged's matcher.
+    let patterns: Vec<&String> = snippet["lint-staged"].as_object().unwrap().keys().collect();
+    let must = [
+        "force-app/main/default/connectedApps/Sync.connectedApp-meta.xml",
+        "src/connectedApps/Sync.connectedApp",
+        "x/A.eca-meta.xml",
+        "x/A_oauth.ecaOauth-meta.xml",
+        "x/A_glbl.ecaGlblOauth",
+        "x/A_oauthPlcy.ecaOauthPlcy-meta.xml",
+        "x/A_plcy.ecaPlcy-meta.xml",
+        "force-app/main/default/settings/Security.settings-meta.xml",
+        "src/settings/Security.settings",
+        "force-app/main/default/profiles/Integration User.profile-meta.xml",
+        "x/p1.profileSessionSetting-meta.xml",
+    ];
+    let must_not = [
+        "force-app/main/default/settings/Account.settings-meta.xml",
+        "force-app/main/default/classes/Sync.cls-meta.xml",
+        "sfdx-project.json",
+        "x/Sync.connectedApp-meta.xml.dup",
+    ];
+    let script = "const { matchFiles } = await import(process.cwd() + '/node_modules/lint-staged/lib/matchFiles.js');\n\
+        const [patterns, files] = JSON.parse(process.argv[1]);\n\
+        for (const f of files) console.log(patterns.some((p) => matchFiles([{ filepath: f }], p).length) ? 1 : 0);";
+    let input = serde_json::json!([patterns, must.iter().chain(&must_not).collect::<Vec<_>>()]).to_string();
+    let out = run(Command::new("node").current_dir(&repo).args(["--input-type=module", "-e", script, &input]));
+    let verdicts: Vec<String> = String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect();
+    let expected: Vec<&str> = must.iter().map(|_| "1").chain(must_not.iter().map(|_| "0")).collect();
+    assert_eq!(verdicts, expected, "{patterns:?}");
+
+    std::fs::create_dir_all(repo.join("force-app/main/default/connectedApps")).unwrap();
+    std::fs::write(repo.join(APP), connected_app("zero")).unwrap();
+    assert!(git(&["add", "-A"]).status.success());
+    let out = git(&["commit", "-q", "-m", "bad"]);
+    let output = text(&out);
+    assert!(!out.status.success(), "the bad commit went through:\n{output}");
+    assert!(output.contains("refresh tokens of `Sync` expire immediately"), "{output}");
+    assert!(output.contains("<refreshTokenPolicy>zero</refreshTokenPolicy>"), "{output}");
+
+    std::fs::write(repo.join(APP), connected_app("infinite")).unwrap();
+    assert!(git(&["add", "-A"]).status.success());
+    let out = git(&["commit", "-q", "-m", "good"]);
+    assert!(out.status.success(), "the good commit was blocked:\n{}", text(&out));
+    assert!(git(&["log", "--oneline"]).stdout.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count() == 1);
 }
