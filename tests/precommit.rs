@@ -1,12 +1,31 @@
-//! The pre-commit hook, with the real `pre-commit` tool, against a scratch SFDX repository.
+//! The pre-commit hooks, with the real `pre-commit` tool, against a scratch SFDX repository:
+//! this repository's hook (built from source by pip and maturin, with Cargo.lock) and the hook
+//! of forcelint-pre-commit (`pre-commit/`, which installs the wheel: no Rust).
 //!
-//! Needs `pre-commit` and `git` on PATH (`.ci/run` installs pre-commit from PyPI); without
-//! them the test says so and passes. The hook's file pattern is checked without them.
+//! Needs `pre-commit` and `git` on PATH, and `maturin` for the wheel (`.ci/run` installs them
+//! from PyPI); without them a test says so and passes. The file pattern is checked without them.
 
 use std::path::Path;
 use std::process::{Command, Output};
 
 const HOOKS: &str = include_str!("../.pre-commit-hooks.yaml");
+const WHEEL_HOOKS: &str = include_str!("../pre-commit/.pre-commit-hooks.yaml");
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The two hooks differ only in where forcelint comes from; both are `language: python`.
+#[test]
+fn the_wheel_hook_is_the_source_hook_from_pypi() {
+    let hook = |text: &str| -> Vec<String> {
+        text.lines().filter(|l| !l.trim_start().starts_with('#')).map(str::to_string).collect()
+    };
+    assert_eq!(hook(HOOKS), hook(WHEEL_HOOKS));
+    assert!(HOOKS.contains("\n  language: python\n"));
+    let pyproject = include_str!("../pre-commit/pyproject.toml");
+    assert!(pyproject.contains(&format!("\nversion = \"{VERSION}\"\n")), "pre-commit/pyproject.toml: version {VERSION}");
+    assert!(pyproject.contains(&format!("dependencies = [\"forcelint=={VERSION}\"]")), "the wheel of this version");
+    let root = include_str!("../pyproject.toml");
+    assert!(root.contains("\nbindings = \"bin\"\n") && root.contains("\nlocked = true\n"), "{root}");
+}
 
 /// The `files:` regex of the hook, as pre-commit sees it (single-quoted YAML).
 fn files_pattern() -> String {
@@ -77,16 +96,80 @@ fn a_bad_commit_is_blocked_and_a_good_one_passes() {
     let head = run(this, "git", &["rev-parse", "HEAD"]);
     assert!(head.status.success());
     let head = String::from_utf8(head.stdout).unwrap().trim().to_string();
+    let config = format!("repos:\n  - repo: {}\n    rev: {head}\n    hooks:\n      - id: forcelint\n", this.display());
+    // pip builds the wheel with maturin and cargo. In this checkout's target folder the
+    // dependencies are already built for release; the clone's own crate, unoptimized, is
+    // enough to test the hook and takes a fraction of the time.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap();
+    let env = [
+        ("CARGO_PROFILE_RELEASE_PACKAGE_FORCELINT_OPT_LEVEL", "0".to_string()),
+        ("CARGO_TARGET_DIR", target.display().to_string()),
+    ];
+    bad_and_good_commits(&config, &env);
+}
 
+/// The README's hook of forcelint-pre-commit: a repository made of `pre-commit/`, tagged as
+/// the release workflow tags it; pip finds the wheel maturin builds here instead of on PyPI.
+#[test]
+fn the_wheel_hook_needs_no_rust() {
+    if !available("pre-commit") || !available("git") || !available("maturin") {
+        eprintln!("skipped: `pre-commit`, `git` or `maturin` is not on PATH (.ci/run installs them)");
+        return;
+    }
+    let this = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let scratch = tempfile::tempdir().unwrap();
+    let wheels = scratch.path().join("wheels");
+    let out = Command::new("maturin")
+        .current_dir(this)
+        .args(["build", "--release", "--locked", "--quiet", "--out"])
+        .arg(&wheels)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let mirror = scratch.path().join("forcelint-pre-commit");
+    std::fs::create_dir_all(&mirror).unwrap();
+    for file in [".pre-commit-hooks.yaml", "pyproject.toml", "README.md"] {
+        std::fs::copy(this.join("pre-commit").join(file), mirror.join(file)).unwrap();
+    }
+    for args in [&["init", "-q", "-b", "main"][..], &["add", "-A"], &["commit", "-q", "-m", "hook"], &["tag", &format!("v{VERSION}")]] {
+        let out = Command::new("git")
+            .current_dir(&mirror)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    // The README's configuration, pointing at the scratch mirror.
+    let readme = std::fs::read_to_string(this.join("README.md")).unwrap();
+    let install = readme.split("\n### pre-commit\n").nth(1).expect("README: Install, pre-commit");
+    let config = install.split("```yaml\n").nth(1).unwrap().split("```").next().unwrap();
+    let url = format!("{}-pre-commit", env!("CARGO_PKG_REPOSITORY"));
+    assert!(config.contains(&format!("repo: {url}\n")) && config.contains(&format!("rev: v{VERSION}\n")), "{config}");
+    let config = config.replace(&url, &mirror.display().to_string());
+    // No Rust: cargo and rustc are not on the hook's PATH.
+    let path = std::env::var("PATH")
+        .unwrap_or_default()
+        .split(':')
+        .filter(|dir| !Path::new(dir).join("cargo").exists())
+        .collect::<Vec<_>>()
+        .join(":");
+    let env = [
+        ("PIP_FIND_LINKS", wheels.display().to_string()),
+        ("PATH", path),
+        ("RUSTUP_TOOLCHAIN", "none-such".to_string()),
+    ];
+    bad_and_good_commits(&config, &env);
+}
+
+fn bad_and_good_commits(config: &str, env: &[(&str, String)]) {
     let scratch = tempfile::tempdir().unwrap();
     let repo = scratch.path().join("repo");
     std::fs::create_dir_all(repo.join("force-app/main/default/connectedApps")).unwrap();
     std::fs::write(repo.join("sfdx-project.json"), r#"{"packageDirectories":[{"path":"force-app"}]}"#).unwrap();
-    std::fs::write(
-        repo.join(".pre-commit-config.yaml"),
-        format!("repos:\n  - repo: {}\n    rev: {head}\n    hooks:\n      - id: forcelint\n", this.display()),
-    )
-    .unwrap();
+    std::fs::write(repo.join(".pre-commit-config.yaml"), config).unwrap();
     let home = scratch.path().join("pre-commit-home");
     let git = |args: &[&str]| {
         let out = Command::new("git")
@@ -94,10 +177,7 @@ fn a_bad_commit_is_blocked_and_a_good_one_passes() {
             .args(["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"])
             .args(args)
             .env("PRE_COMMIT_HOME", &home)
-            // pre-commit builds the hook with `cargo install`; an unoptimized build is
-            // enough to test it and takes a fraction of the time.
-            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
-            .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .output()
             .unwrap();
         (
