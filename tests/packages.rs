@@ -735,3 +735,40 @@ fn readme_lint_staged_blocks_a_bad_commit_and_passes_a_good_one() {
     assert!(out.status.success(), "the good commit was blocked:\n{}", text(&out));
     assert!(git(&["log", "--oneline"]).stdout.split(|b| *b == b'\n').filter(|l| !l.is_empty()).count() == 1);
 }
+
+/// The release workflow's npm packages come from the release archives: the launcher and one
+/// package per archive, which install and run like the ones `package-npm.sh` packs.
+#[test]
+fn npm_packages_from_the_release_archives_install_and_run() {
+    if !have_node() || !cfg!(target_os = "linux") {
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("npm-out");
+    run(Command::new("bash")
+        .current_dir(root())
+        .arg("scripts/npm-from-release.sh")
+        .arg(release_page().join(format!("v{VERSION}")))
+        .arg(&out));
+    let platform = format!("cli-{}-musl", if cfg!(target_arch = "aarch64") { "linux-arm64" } else { "linux-x64" });
+    let mut dirs: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    dirs.sort();
+    assert_eq!(dirs, [platform.clone(), "forcelint".to_string()]);
+    let packs = work.path().join("packs");
+    std::fs::create_dir_all(&packs).unwrap();
+    for dir in &dirs {
+        run(Command::new("npm").current_dir(out.join(dir)).args(["pack", "--silent", "--pack-destination"]).arg(&packs));
+    }
+    let project = work.path().join("project");
+    empty_project(&project);
+    // The test's archive is named for the musl target (as the action picks it), and npm
+    // installs a musl package on glibc only when forced.
+    run(Command::new("npm")
+        .current_dir(&project)
+        .args(["install", "--offline", "--force", "--no-audit", "--no-fund", "--loglevel=error"])
+        .args(tgz_files(&packs)));
+    // The glibc package is not installed: the launcher falls back to the static musl one.
+    let out = run(Command::new(project.join("node_modules/.bin/forcelint")).arg("--version"));
+    assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), format!("forcelint {VERSION}"));
+}
