@@ -35,8 +35,10 @@ fn the_problem_matcher_reads_real_concise_output() {
     let matcher = &tasks[0]["problemMatcher"];
     let pattern = &matcher["pattern"];
     let regexp = pattern["regexp"].as_str().unwrap();
-    let groups: Vec<u64> =
-        ["file", "line", "column", "severity", "code", "message"].iter().map(|k| pattern[k].as_u64().unwrap()).collect();
+    let groups: Vec<u64> = ["file", "line", "column", "severity", "code", "message"]
+        .iter()
+        .map(|k| pattern[k].as_u64().unwrap())
+        .collect();
     assert_eq!(groups, [1, 2, 3, 4, 5, 6]);
     if !Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success()) {
         eprintln!("skipped: node is not on PATH to run the regular expression with JavaScript's engine");

@@ -64,7 +64,8 @@ fn a_plain_output_file_still_replaces_stdout_and_format_files_go_besides_it() {
 #[test]
 fn bad_outputs_are_refused_before_anything_is_written() {
     let dir = tempfile::tempdir().unwrap();
-    let out = forcelint().current_dir(dir.path()).args(["check"]).arg(DEMO).args(["--output", "sarif="]).output().unwrap();
+    let out =
+        forcelint().current_dir(dir.path()).args(["check"]).arg(DEMO).args(["--output", "sarif="]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no file after `sarif=`"));
 

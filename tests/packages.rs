@@ -115,7 +115,10 @@ fn npm_install_of_the_packed_packages_gives_a_working_forcelint_offline() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(stdout.contains(": error[expiring-refresh-token] refresh tokens of `Data_Warehouse_Loader` expire"), "{stdout}");
+    assert!(
+        stdout.contains(": error[expiring-refresh-token] refresh tokens of `Data_Warehouse_Loader` expire"),
+        "{stdout}"
+    );
     // The same findings as the binary built by the tests.
     let expected = debug_binary_output(&["check", "--format", "concise", demo.to_str().unwrap()]);
     assert_eq!(stdout, String::from_utf8(expected.stdout).unwrap());
@@ -237,12 +240,8 @@ fn the_launcher_passes_signals_both_ways() {
 
     // A signal sent to the launcher reaches forcelint.
     let fake = fake_forcelint(dir.path(), "trap 'echo got TERM; exit 3' TERM; echo ready; sleep 30 & wait");
-    let mut child = Command::new("node")
-        .arg(launcher())
-        .env("FORCELINT_BINARY", &fake)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child =
+        Command::new("node").arg(launcher()).env("FORCELINT_BINARY", &fake).stdout(Stdio::piped()).spawn().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     stdout.read_line(&mut line).unwrap();
@@ -302,7 +301,8 @@ fn the_wheel_installs_forcelint_in_a_fresh_venv() {
         .args(["-m", "pip", "install", "--quiet", "--no-index", "--disable-pip-version-check"])
         .arg(wheel));
     let demo = root().join(DEMO);
-    let out = Command::new(venv.join("bin/forcelint")).args(["check", "--format", "concise"]).arg(&demo).output().unwrap();
+    let out =
+        Command::new(venv.join("bin/forcelint")).args(["check", "--format", "concise"]).arg(&demo).output().unwrap();
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     let expected = debug_binary_output(&["check", "--format", "concise", demo.to_str().unwrap()]);
     assert_eq!(out.stdout, expected.stdout);
@@ -541,7 +541,9 @@ fn readme_npm_install_runs_the_demo() {
     let project = work.path().join("my project");
     demo_project(&project);
     let path = std::env::var("PATH").unwrap_or_default();
-    let output = run_snippet(&blocks[0].1, &project, &path, |l| npm_install_locally(l).replace("npm install", "npm install --offline"));
+    let output = run_snippet(&blocks[0].1, &project, &path, |l| {
+        npm_install_locally(l).replace("npm install", "npm install --offline")
+    });
     assert!(output.contains("expiring-refresh-token"), "{output}");
 }
 
@@ -572,7 +574,10 @@ fn wheel() -> &'static Path {
     WHEEL.get_or_init(|| {
         let dir = scratch("wheels");
         let _build = build_lock();
-        run(Command::new("maturin").current_dir(root()).args(["build", "--release", "--locked", "--quiet", "--out"]).arg(&dir));
+        run(Command::new("maturin")
+            .current_dir(root())
+            .args(["build", "--release", "--locked", "--quiet", "--out"])
+            .arg(&dir));
         std::fs::read_dir(&dir).unwrap().next().unwrap().unwrap().path()
     })
 }
@@ -616,7 +621,10 @@ fn readme_action_steps_use_this_version_and_declared_inputs() {
         assert_eq!(with, "with:");
         for input in lines[i + 2..].iter().take_while(|l| l.len() - l.trim_start().len() > indent) {
             let name = input.trim().split(':').next().unwrap();
-            assert!(action.contains(&format!("\n  {name}:\n")), "README passes `{name}`, which action.yml does not declare");
+            assert!(
+                action.contains(&format!("\n  {name}:\n")),
+                "README passes `{name}`, which action.yml does not declare"
+            );
         }
     }
     assert!(found >= 2, "the README's Install and CI recipes use the action");
@@ -758,7 +766,10 @@ fn npm_packages_from_the_release_archives_install_and_run() {
     let packs = work.path().join("packs");
     std::fs::create_dir_all(&packs).unwrap();
     for dir in &dirs {
-        run(Command::new("npm").current_dir(out.join(dir)).args(["pack", "--silent", "--pack-destination"]).arg(&packs));
+        run(Command::new("npm")
+            .current_dir(out.join(dir))
+            .args(["pack", "--silent", "--pack-destination"])
+            .arg(&packs));
     }
     let project = work.path().join("project");
     empty_project(&project);

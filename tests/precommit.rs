@@ -21,7 +21,10 @@ fn the_wheel_hook_is_the_source_hook_from_pypi() {
     assert_eq!(hook(HOOKS), hook(WHEEL_HOOKS));
     assert!(HOOKS.contains("\n  language: python\n"));
     let pyproject = include_str!("../pre-commit/pyproject.toml");
-    assert!(pyproject.contains(&format!("\nversion = \"{VERSION}\"\n")), "pre-commit/pyproject.toml: version {VERSION}");
+    assert!(
+        pyproject.contains(&format!("\nversion = \"{VERSION}\"\n")),
+        "pre-commit/pyproject.toml: version {VERSION}"
+    );
     assert!(pyproject.contains(&format!("dependencies = [\"forcelint=={VERSION}\"]")), "the wheel of this version");
     let root = include_str!("../pyproject.toml");
     assert!(root.contains("\nbindings = \"bin\"\n") && root.contains("\nlocked = true\n"), "{root}");
@@ -132,7 +135,12 @@ fn the_wheel_hook_needs_no_rust() {
     for file in [".pre-commit-hooks.yaml", "pyproject.toml", "README.md"] {
         std::fs::copy(this.join("pre-commit").join(file), mirror.join(file)).unwrap();
     }
-    for args in [&["init", "-q", "-b", "main"][..], &["add", "-A"], &["commit", "-q", "-m", "hook"], &["tag", &format!("v{VERSION}")]] {
+    for args in [
+        &["init", "-q", "-b", "main"][..],
+        &["add", "-A"],
+        &["commit", "-q", "-m", "hook"],
+        &["tag", &format!("v{VERSION}")],
+    ] {
         let out = Command::new("git")
             .current_dir(&mirror)
             .args(["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"])
