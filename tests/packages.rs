@@ -396,7 +396,7 @@ fn the_action_installs_the_release_and_one_run_annotates_summarizes_and_writes_s
         assert!(action.contains(&env), "action.yml does not pass {input}: {env}");
     }
     for script in ["scripts/action-install.sh", "scripts/action-run.sh"] {
-        assert!(action.contains(&format!("\"$GITHUB_ACTION_PATH/{script}\"")), "{script}");
+        assert!(action.contains(&format!("run: bash \"$GITHUB_ACTION_PATH/{script}\"\n")), "{script}");
     }
 
     let work = tempfile::tempdir().unwrap();
