@@ -1,5 +1,6 @@
 //! The app inventory: every app with what it is for and the policies it runs with.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use serde::Serialize;
@@ -8,6 +9,7 @@ use crate::engine::Outcome;
 use crate::finding::Severity;
 use crate::model::{App, IpRelaxation, RefreshTokenPolicy, Setting, TimeoutSource};
 use crate::report::fmt_minutes;
+use crate::source::{FileId, Location};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
@@ -31,16 +33,25 @@ pub struct Row {
 pub fn rows(outcome: &Outcome) -> Vec<Row> {
     let project = &outcome.project;
     let options = crate::rules::Options::from_config(&outcome.config);
+    // Counted once, by app and by file: a count per app over every finding made a large
+    // project quadratic. A finding about no app in one of an app's files (an invalid
+    // value) is the app's too.
+    let mut by_app: HashMap<Location, [usize; 3]> = HashMap::new();
+    let mut by_file: HashMap<FileId, [usize; 3]> = HashMap::new();
+    for f in &outcome.findings {
+        let counts = match &f.app {
+            Some(a) => by_app.entry(a.anchor).or_default(),
+            None => by_file.entry(f.primary.loc.file).or_default(),
+        };
+        counts[f.severity as usize] += 1;
+    }
     project
         .classified_apps()
         .map(|(app, class)| {
             let timeout = crate::rules::effective_timeout(project, &options, app);
             let count = |s: Severity| {
-                outcome
-                    .findings
-                    .iter()
-                    .filter(|f| f.severity == s && f.app.as_ref().is_some_and(|a| a.anchor == app.anchor))
-                    .count()
+                let files = app.files.iter().filter_map(|f| by_file.get(f));
+                by_app.get(&app.anchor).into_iter().chain(files).map(|c| c[s as usize]).sum::<usize>()
             };
             Row {
                 name: app.name.clone(),

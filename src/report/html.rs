@@ -176,9 +176,11 @@ fn apps_table(out: &mut String, outcome: &Outcome, groups: &[Group]) {
         return;
     }
     out.push_str("<div class=\"table\"><table>\n<tr><th>app</th><th>type</th><th>purpose</th><th>session timeout</th><th>refresh tokens</th><th>IP relaxation</th><th>profiles</th><th>findings</th></tr>\n");
+    // The first groups are the project's apps, in this order.
+    let classified: Vec<_> = project.classified_apps().collect();
     for (i, group) in groups.iter().enumerate() {
         let Subject::App { purpose, app: Some(app), .. } = &group.subject else { continue };
-        let class = project.classified_apps().find(|(a, _)| std::ptr::eq(*a, *app)).map(|(_, c)| c);
+        let class = classified.get(i).filter(|(a, _)| std::ptr::eq(*a, *app)).map(|(_, c)| *c);
         let evidence: Vec<String> = class
             .map(|c| {
                 c.evidence

@@ -12,7 +12,7 @@ pub mod markdown;
 pub mod sarif;
 mod snippet;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::engine::Outcome;
 use crate::finding::{AppRef, Finding, Severity};
@@ -287,6 +287,7 @@ impl Group<'_> {
 
 /// Every app of the project in project order (with or without findings), then apps only
 /// findings know, then one group per file for findings without an app, in path order.
+/// Groups are found through indexes: a search per finding made large projects quadratic.
 pub fn groups(outcome: &Outcome) -> Vec<Group<'_>> {
     let project = &outcome.project;
     let mut groups: Vec<Group> = project
@@ -297,41 +298,40 @@ pub fn groups(outcome: &Outcome) -> Vec<Group<'_>> {
             suppressed: Vec::new(),
         })
         .collect();
+    // By the app's root element (two apps may share a name); the first app of an anchor wins.
+    let mut by_anchor: HashMap<Location, usize> = HashMap::new();
+    for (i, g) in groups.iter().enumerate() {
+        if let Subject::App { app: Some(app), .. } = g.subject {
+            by_anchor.entry(app.anchor).or_insert(i);
+        }
+    }
+    let mut unknown: BTreeMap<(&str, AppKind), usize> = BTreeMap::new();
+    let mut by_file: HashMap<FileId, usize> = HashMap::new();
     let mut files: Vec<Group> = Vec::new();
     let all = outcome.findings.iter().map(|f| (f, None)).chain(outcome.suppressed.iter().map(|s| (&s.0, Some(s))));
     for (finding, suppressed) in all {
         let group = match &finding.app {
             Some(a) => {
-                // By the app's root element: two apps may share a name.
-                let found = groups.iter().position(|g| {
-                    matches!(g.subject, Subject::App { app: Some(app), .. } if app.anchor == a.anchor)
-                        || matches!(g.subject, Subject::App { name, kind, app: None, .. } if name == a.name && kind == a.kind)
-                });
-                match found {
-                    Some(i) => &mut groups[i],
-                    None => {
+                let i = match by_anchor.get(&a.anchor) {
+                    Some(&i) => i,
+                    None => *unknown.entry((a.name.as_str(), a.kind)).or_insert_with(|| {
                         groups.push(Group {
                             subject: Subject::App { name: &a.name, kind: a.kind, purpose: a.purpose, app: None },
                             findings: Vec::new(),
                             suppressed: Vec::new(),
                         });
-                        groups.last_mut().expect("just pushed")
-                    }
-                }
+                        groups.len() - 1
+                    }),
+                };
+                &mut groups[i]
             }
             None => {
                 let file = finding.primary.loc.file;
-                match files.iter().position(|g| g.subject == Subject::File(file)) {
-                    Some(i) => &mut files[i],
-                    None => {
-                        files.push(Group {
-                            subject: Subject::File(file),
-                            findings: Vec::new(),
-                            suppressed: Vec::new(),
-                        });
-                        files.last_mut().expect("just pushed")
-                    }
-                }
+                let i = *by_file.entry(file).or_insert_with(|| {
+                    files.push(Group { subject: Subject::File(file), findings: Vec::new(), suppressed: Vec::new() });
+                    files.len() - 1
+                });
+                &mut files[i]
             }
         };
         match suppressed {
@@ -339,7 +339,7 @@ pub fn groups(outcome: &Outcome) -> Vec<Group<'_>> {
             None => group.findings.push(finding),
         }
     }
-    files.sort_by_key(|g| match g.subject {
+    files.sort_by_cached_key(|g| match g.subject {
         Subject::File(id) => report_path(&project.sources, id),
         Subject::App { .. } => String::new(),
     });
