@@ -10,7 +10,7 @@ use forcelint::engine::{RunError, Settings};
 use forcelint::finding::Severity;
 use forcelint::inventory;
 use forcelint::model::literals::did_you_mean;
-use forcelint::report::{self, Format};
+use forcelint::report::{self, Format, clean};
 use forcelint::rules::{self, RULES};
 
 const EXAMPLES: &str = "\
@@ -186,7 +186,7 @@ fn run_failed(error: &RunError) -> ExitCode {
         RunError::Config(e) if !e.text.is_empty() => {
             eprint!("{}", report::human::config_error(e, std::io::stderr().is_terminal()))
         }
-        other => eprintln!("error: {other}"),
+        other => eprintln!("error: {}", clean::line(&other.to_string())),
     }
     ExitCode::from(2)
 }
@@ -199,16 +199,33 @@ fn apps(path: PathBuf, format: InventoryFormat, config: Option<PathBuf>) -> Exit
         Err(e) => return run_failed(&e),
     };
     for note in &outcome.notes {
-        eprintln!("note: {note}");
+        eprintln!("note: {}", clean::line(note));
     }
     let rows = inventory::rows(&outcome);
-    print(&match format {
+    let text = match format {
         InventoryFormat::Human => inventory::text(&rows),
         InventoryFormat::Json => inventory::json(&rows),
         InventoryFormat::Csv => inventory::csv(&rows),
         InventoryFormat::Markdown => inventory::markdown(&rows),
-    });
-    ExitCode::SUCCESS
+    };
+    let mut out = std::io::stdout().lock();
+    match written(out.write_all(text.as_bytes()).and_then(|()| out.flush()), None) {
+        Some(failed) => failed,
+        None => ExitCode::SUCCESS,
+    }
+}
+
+/// A report that could not be written whole is a failed run (exit 2), with the reason; a
+/// closed pipe (`forcelint | head`) is not, the reader has what it wanted.
+fn written(result: std::io::Result<()>, path: Option<&std::path::Path>) -> Option<ExitCode> {
+    let e = match result {
+        Ok(()) => return None,
+        Err(e) if path.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe => return None,
+        Err(e) => e,
+    };
+    let to = path.map_or_else(|| "standard output".to_string(), |p| p.display().to_string());
+    eprintln!("error: cannot write the report to {to}: {e}");
+    Some(ExitCode::from(2))
 }
 
 fn init(path: PathBuf, force: bool) -> ExitCode {
@@ -251,7 +268,7 @@ fn check(args: CheckArgs) -> ExitCode {
         Err(e) => return run_failed(&e),
     };
     for note in &outcome.notes {
-        eprintln!("note: {note}");
+        eprintln!("note: {}", clean::line(note));
     }
     if let Some(path) = &args.write_baseline {
         if args.changed_since.is_some() || paths.iter().any(|p| p.is_file()) {
@@ -269,7 +286,7 @@ fn check(args: CheckArgs) -> ExitCode {
         };
     }
     for stale in &outcome.stale_baseline {
-        eprintln!(
+        let note = format!(
             "note: baseline entry no longer occurs ({} finding{}), it can be pruned: {} {} {} `{}`",
             stale.count,
             if stale.count == 1 { "" } else { "s" },
@@ -278,6 +295,7 @@ fn check(args: CheckArgs) -> ExitCode {
             stale.element,
             stale.value
         );
+        eprintln!("{}", clean::line(&note));
     }
     // A file gets no colour unless asked for, and a fixed width.
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -290,15 +308,18 @@ fn check(args: CheckArgs) -> ExitCode {
         Some(_) => 100,
         None => terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0)),
     };
-    let output = report::render(&outcome, args.format, &report::human::Style { color, width });
-    match &args.output {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, output) {
-                eprintln!("error: cannot write the report to {}: {e}", path.display());
-                return ExitCode::from(2);
-            }
-        }
-        None => print(&output),
+    let style = report::human::Style { color, width };
+    // Written as it is rendered: a report is never held whole in memory.
+    let result = match &args.output {
+        Some(path) => std::fs::File::create(path).and_then(|file| {
+            let mut file = std::io::BufWriter::new(file);
+            report::write(&outcome, args.format, &style, &mut file)?;
+            file.flush()
+        }),
+        None => report::write(&outcome, args.format, &style, &mut std::io::stdout().lock()),
+    };
+    if let Some(failed) = written(result, args.output.as_deref()) {
+        return failed;
     }
     if matches!(args.format, Format::Concise | Format::Github) || args.output.is_some() {
         // Kept off stdout so that every stdout line is a finding (or the report is the file).
