@@ -414,8 +414,8 @@ fn a_file_edited_after_it_was_parsed_is_not_shown_with_wrong_positions() {
 /// Every output format.
 const FORMATS: [&str; 9] = ["human", "concise", "json", "sarif", "github", "gitlab", "junit", "markdown", "html"];
 
-/// A connected app with `n` unknown elements in `oauthPolicy` (an `invalid-policy-value`
-/// each) after a 4 MiB description: in 80-byte lines and one element a line, or all on one
+/// A connected app with `n` distinct unknown elements in `oauthPolicy` (an
+/// `invalid-policy-value` each) after a 4 MiB description: in 80-byte lines and one element a line, or all on one
 /// line. Before the fixes, every format scanned or copied the whole file (or line) for each
 /// finding: time (and, for the human format, output) grew with the findings times the
 /// file, far beyond the timeout at this size.
@@ -427,7 +427,7 @@ fn many_findings(n: usize, one_line: bool) -> String {
     };
     format!(
         "<ConnectedApp>\n<description>{padding}</description><oauthConfig><scopes>RefreshToken</scopes></oauthConfig><oauthPolicy>{}</oauthPolicy></ConnectedApp>\n",
-        format!("<x/>{sep}").repeat(n)
+        (0..n).map(|i| format!("<x{i}/>{sep}")).collect::<String>()
     )
 }
 
@@ -613,4 +613,43 @@ fn write_errors_exit_two() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "apps");
+}
+
+/// A file made of one unknown element, repeated: millions of
+/// identical findings made `--format json` abort (a 2 GiB allocation, exit 134) and the human
+/// report gigabytes. They are one finding with its count, in every format.
+#[test]
+fn a_file_of_one_element_repeated_is_one_finding_with_its_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "<ConnectedApp><oauthConfig><scopes>Api</scopes></oauthConfig><oauthPolicy>";
+    let tail = "</oauthPolicy></ConnectedApp>\n";
+    // 1 MiB keeps a debug build quick; bench/hostile.sh runs 15 MiB.
+    let n = (1 << 20) / 4;
+    std::fs::write(dir.path().join(format!("Huge{SUFFIX}")), format!("{head}{}{tail}", "<x/>".repeat(n))).unwrap();
+    let found = findings(&check(&[dir.path()]));
+    let invalid: Vec<_> = found.iter().filter(|(rule, _, _)| rule == "invalid-policy-value").collect();
+    assert_eq!(invalid.len(), 1, "{found:?}");
+    assert!(invalid[0].2.contains(&format!("occurs {n} times in this file")), "{}", invalid[0].2);
+    for format in FORMATS {
+        let out = run(&["check", "--color", "never", "--format", format], &[dir.path()]);
+        assert!(out.stdout.len() < 1 << 20, "{format}: {} bytes", out.stdout.len());
+    }
+}
+
+/// A value of megabytes is shown cut around `…`, with its length.
+#[test]
+fn a_huge_value_is_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let value = "x".repeat(1 << 20);
+    std::fs::write(dir.path().join(format!("Long{SUFFIX}")), expiring_app("Long").replace(">zero<", &format!(">{value}<")))
+        .unwrap();
+    for format in FORMATS {
+        let out = run(&["check", "--color", "never", "--format", format], &[dir.path()]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        // SARIF holds every rule's page.
+        assert!(out.stdout.len() < 1 << 20, "{format}: {} bytes", out.stdout.len());
+        if format != "github" {
+            assert!(text.contains("(1048576 characters)"), "{format}:\n{text}");
+        }
+    }
 }

@@ -164,12 +164,21 @@ fn shown_in(
     if file.changed() || labels.iter().any(|(l, _)| l.loc.span.end > len) {
         return (None, Vec::new());
     }
-    let excerpt = Excerpt::around(file, labels.iter().map(|(l, _)| l.loc.span));
+    // A label over a long value is shown over its start.
+    let text = file.text();
+    let shown = |span: Span| {
+        let mut end = span.end.min(span.start + EXCERPT_BYTES);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        Span::new(span.start, end)
+    };
+    let excerpt = Excerpt::around(file, labels.iter().map(|(l, _)| shown(l.loc.span)));
     let labels = labels
         .iter()
         .map(|&(l, primary)| {
             let text = Some(clean::line(&l.text).into_owned());
-            let span = excerpt.span(l.loc.span);
+            let span = excerpt.span(shown(l.loc.span));
             if primary {
                 LabeledSpan::new_primary_with_span(text, span)
             } else {
