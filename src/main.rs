@@ -144,6 +144,11 @@ enum Color {
 }
 
 fn main() -> ExitCode {
+    // A bug is a failed run (2), not an exit status of its own (101).
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("error: forcelint failed, which is a bug (please report it): {}", clean::line(&info.to_string()));
+        std::process::exit(2);
+    }));
     let cli = Cli::parse();
     match cli.command {
         None => check(cli.check),

@@ -641,8 +641,11 @@ fn a_file_of_one_element_repeated_is_one_finding_with_its_count() {
 fn a_huge_value_is_cut() {
     let dir = tempfile::tempdir().unwrap();
     let value = "x".repeat(1 << 20);
-    std::fs::write(dir.path().join(format!("Long{SUFFIX}")), expiring_app("Long").replace(">zero<", &format!(">{value}<")))
-        .unwrap();
+    std::fs::write(
+        dir.path().join(format!("Long{SUFFIX}")),
+        expiring_app("Long").replace(">zero<", &format!(">{value}<")),
+    )
+    .unwrap();
     for format in FORMATS {
         let out = run(&["check", "--color", "never", "--format", format], &[dir.path()]);
         let text = String::from_utf8_lossy(&out.stdout);
@@ -651,5 +654,51 @@ fn a_huge_value_is_cut() {
         if format != "github" {
             assert!(text.contains("(1048576 characters)"), "{format}:\n{text}");
         }
+    }
+}
+
+/// A file edited between parsing and reporting is shown with its path and a note, not with
+/// miette's "Failed to read contents" and no path.
+#[test]
+fn a_file_edited_during_the_run_is_shown_with_its_path_and_a_note() {
+    let dir = folder_with_good_app();
+    let path = dir.path().join(format!("Good{SUFFIX}"));
+    let candidate = Candidate { path: path.clone(), kind: MetadataKind::ConnectedApp, full_name: "Good".into() };
+    let project = forcelint::engine::load(std::slice::from_ref(&candidate));
+    // Edited after it was parsed, before the report reads it again.
+    std::fs::write(&path, "<ConnectedApp/>").unwrap();
+    let findings = forcelint::rules::RULES
+        .iter()
+        .filter_map(|r| r.check)
+        .flat_map(|c| c(&project, &Options::default()))
+        .collect::<Vec<_>>();
+    assert!(!findings.is_empty());
+    let outcome = forcelint::engine::Outcome {
+        project,
+        findings,
+        suppressed: Vec::new(),
+        baselined: 0,
+        stale_baseline: Vec::new(),
+        notes: Vec::new(),
+        config: Default::default(),
+        drift: None,
+        files: 1,
+    };
+    let style = forcelint::report::human::Style { color: false, width: 100 };
+    let text = forcelint::report::render(&outcome, forcelint::report::Format::Human, &style);
+    assert!(!text.contains("Failed to read") && !text.contains("OutOfBounds"), "{text}");
+    assert!(text.contains(&format!("Good{SUFFIX} changed while forcelint ran")), "{text}");
+}
+
+/// `\` is a character of a Unix file name: shown as it is, not as `/`.
+#[cfg(unix)]
+#[test]
+fn a_backslash_in_a_file_name_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(format!("Back\\slash{SUFFIX}")), expiring_app("x")).unwrap();
+    for format in ["concise", "human", "json"] {
+        let out = run(&["check", "--color", "never", "--format", format], &[dir.path()]);
+        let text = String::from_utf8_lossy(&out.stdout).replace("\\\\", "\\");
+        assert!(text.contains(&format!("Back\\slash{SUFFIX}")), "{format}: {text}");
     }
 }
