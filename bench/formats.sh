@@ -7,6 +7,7 @@
 #   APPS=20000 bench/formats.sh
 #   FORCELINT=/path/to/forcelint bench/formats.sh   # another build (e.g. before a change)
 #   IGNORES=1000 bench/formats.sh             # also: 1,000 path [[ignore]] entries in forcelint.toml
+#   GENERATE_ONLY=1 bench/formats.sh          # write the project, measure nothing
 #
 # The project is written once into BENCH_DIR (default: $TMPDIR/forcelint-bench) and reused.
 # A quarter of the apps expire their refresh tokens (a finding each), a quarter have an
@@ -35,6 +36,7 @@ if [ ! -f "$dir/.done" ]; then
     }'
     touch "$dir/.done"
 fi
+[ -z "${GENERATE_ONLY:-}" ] || exit 0
 rm -f "$dir/forcelint.toml"
 if [ "$IGNORES" -gt 0 ]; then
     awk -v n="$IGNORES" 'BEGIN { for (i = 0; i < n; i++) printf "[[ignore]]\nrule = \"expiring-refresh-token\"\npath = \"force-app/main/default/connectedApps/App_%06d.connectedApp-meta.xml\"\nreason = \"bench\"\n\n", i * 4 }' > "$dir/forcelint.toml"

@@ -702,3 +702,21 @@ fn a_backslash_in_a_file_name_is_kept() {
         assert!(text.contains(&format!("Back\\slash{SUFFIX}")), "{format}: {text}");
     }
 }
+
+/// An invalid config is shown around the error, not whole: a 20 KB line is cut.
+#[test]
+fn a_long_config_line_is_cut_around_the_error() {
+    let dir = folder_with_good_app();
+    let line = format!("[rules.{}x]\nseverity = \"nonsense\"\n", "a".repeat(20_000));
+    std::fs::write(dir.path().join("forcelint.toml"), format!("# {}\n{line}", "b".repeat(20_000))).unwrap();
+    let out = forcelint()
+        .args(["check", "--config"])
+        .arg(dir.path().join("forcelint.toml"))
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("invalid config"), "{stderr}");
+    assert!(stderr.len() < 8 << 10, "{} bytes:\n{stderr}", stderr.len());
+}
