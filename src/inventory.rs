@@ -159,8 +159,14 @@ pub fn text(rows: &[Row]) -> String {
 }
 
 pub fn json(rows: &[Row]) -> String {
-    let report = serde_json::json!({ "version": 1, "apps": rows });
-    crate::report::to_string(|out| crate::report::write_json(&report, out))
+    // Serialized from the rows themselves: a `serde_json::Value` copy of 100,000 rows cost
+    // half again the memory of the run.
+    #[derive(Serialize)]
+    struct Inventory<'a> {
+        version: u32,
+        apps: &'a [Row],
+    }
+    crate::report::to_string(|out| crate::report::write_json(&Inventory { version: 1, apps: rows }, out))
 }
 
 /// RFC 4180: quote fields that need it. A field a spreadsheet would read as a formula
