@@ -272,12 +272,43 @@ fn collapse(findings: Vec<Finding>) -> Vec<Finding> {
             if i != first {
                 continue;
             }
-            f.message.push_str(&format!(" (this finding occurs {count} times in this file; the first is shown)"));
+            f.message.push_str(&occurrences(count));
         }
         shorten(&mut f);
         out.push(f);
     }
     out
+}
+
+/// As [`collapse`], for one file's problems (the `invalid-policy-value` findings to be).
+fn collapse_problems(problems: Vec<Problem>) -> Vec<Problem> {
+    if problems.len() <= SAME_IN_A_FILE {
+        return problems;
+    }
+    let mut groups: HashMap<(String, String, String), (usize, usize)> = HashMap::new();
+    for (i, p) in problems.iter().enumerate() {
+        let (first, count) = groups.entry((p.message.clone(), p.label.clone(), p.help.clone())).or_insert((i, 0));
+        if p.loc.span.start < problems[*first].loc.span.start {
+            *first = i;
+        }
+        *count += 1;
+    }
+    let mut out = Vec::new();
+    for (i, mut p) in problems.into_iter().enumerate() {
+        let &(first, count) = &groups[&(p.message.clone(), p.label.clone(), p.help.clone())];
+        if count > SAME_IN_A_FILE {
+            if i != first {
+                continue;
+            }
+            p.message.push_str(&occurrences(count));
+        }
+        out.push(p);
+    }
+    out
+}
+
+fn occurrences(count: usize) -> String {
+    format!(" (this finding occurs {count} times in this file; the first is shown)")
 }
 
 /// Code spans (values) in a finding's texts longer than this many characters are cut.
@@ -410,6 +441,9 @@ impl LoadedFile {
             Ok(doc) => (build_file(id, kind, full_name, &doc, &mut problems), suppress::inline(id, &doc)),
             Err(e) => (failed(id, e.span, e.message), Vec::new()),
         };
+        // Collapsed here already, as findings are later: millions of problems kept until the
+        // rules run made gigabytes.
+        let problems = collapse_problems(problems);
         LoadedFile { source, built, problems, suppressions }
     }
 
