@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::finding::Finding;
 use crate::model::Project;
 use crate::source::FileId;
-use crate::xml::{self, Document, Element, Span};
+use crate::xml::{self, Document, Element, Node, Span};
 
 pub const VERSION: u32 = 1;
 
@@ -87,15 +87,29 @@ impl<'p> Fingerprinter<'p> {
     }
 }
 
-/// The elements from the root down to the innermost one that contains `span`.
+/// The elements from the root down to the innermost one that contains `span`. Children are
+/// in document order, so the one that can contain it is found by binary search: a linear
+/// scan made a file with many children take time quadratic in its size.
 fn element_path(doc: &Document, span: Span) -> Vec<&Element> {
     let mut path = vec![&doc.root];
-    while let Some(child) =
-        path.last().and_then(|e| e.elements().find(|c| c.span.start <= span.start && span.end <= c.span.end))
-    {
+    while let Some(child) = path.last().and_then(|e| containing_child(e, span)) {
         path.push(child);
     }
     path
+}
+
+fn containing_child(element: &Element, span: Span) -> Option<&Element> {
+    let start = |n: &Node| match n {
+        Node::Element(e) => e.span.start,
+        Node::Text(t) | Node::Comment(t) => t.span.start,
+    };
+    let after = element.nodes.partition_point(|n| start(n) <= span.start);
+    // Two at most can contain it: an empty span can sit where one element ends and the next
+    // starts (the first wins, as in document order).
+    element.nodes[after.saturating_sub(2)..after].iter().find_map(|n| match n {
+        Node::Element(c) if !c.nil && c.span.start <= span.start && span.end <= c.span.end => Some(c),
+        _ => None,
+    })
 }
 
 fn file_name(project: &Project, finding: &Finding) -> String {
@@ -157,4 +171,29 @@ pub fn filter(project: &Project, findings: &mut Vec<Finding>, baseline: Vec<Entr
         }
     });
     remaining.into_values().filter(|e| e.count > 0).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The path found by binary search is the one a walk in document order finds.
+    #[test]
+    fn element_paths_by_binary_search() {
+        let text = "<r>x<a><b/>t<c>v</c></a><!--k--><d/><e/><n xsi:nil=\"true\"/><f/></r>";
+        let doc = xml::parse(text).unwrap();
+        let names = |start: usize, end: usize| -> Vec<String> {
+            element_path(&doc, Span::new(start, end)).iter().map(|e| e.name.clone()).collect()
+        };
+        let at = |s: &str| text.find(s).unwrap();
+        assert_eq!(names(at("<c>"), at("</c>") + 4), ["r", "a", "c"]);
+        assert_eq!(names(at("v"), at("v") + 1), ["r", "a", "c"]);
+        assert_eq!(names(at("t<c>"), at("t<c>") + 1), ["r", "a"]);
+        assert_eq!(names(at("<!--"), at("<!--") + 1), ["r"]);
+        // An empty span where one element ends and the next starts: the first.
+        assert_eq!(names(at("<e/>"), at("<e/>")), ["r", "d"]);
+        assert_eq!(names(at("<f/>"), at("<f/>") + 4), ["r", "f"]);
+        // A nil element stands for nothing.
+        assert_eq!(names(at("<n "), at("<n ") + 2), ["r"]);
+    }
 }

@@ -1,7 +1,7 @@
 //! One run: config, discover, load and parse (in parallel), build the project, run the
 //! rules, then severities, suppressions, file filter, baseline and sort.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -142,6 +142,7 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
         })
     };
     apply_levels(&mut findings);
+    let mut findings = collapse(findings);
     let mut suppressed = Vec::new();
     if !settings.no_ignore {
         let mut all = project.config_file.map(|file| suppress::from_config(&config, file)).unwrap_or_default();
@@ -244,6 +245,119 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
     Ok(Outcome { project, findings, suppressed, baselined, stale_baseline, notes, config, drift, files })
 }
 
+/// More identical findings than this in one file are reported as one, with their count.
+pub const SAME_IN_A_FILE: usize = 3;
+
+/// Identical findings (rule, message, label, app) in one file, beyond `SAME_IN_A_FILE`,
+/// become the first of them with their count, so that what one file adds to a report is
+/// bounded by what it says, not by how often: a 16 MiB file of one unknown element made
+/// millions of findings and reports of gigabytes. Long values in messages and labels are cut.
+fn collapse(findings: Vec<Finding>) -> Vec<Finding> {
+    type Key = (FileId, &'static str, String, String, Option<Location>);
+    let key = |f: &Finding| -> Key {
+        (f.primary.loc.file, f.rule, f.message.clone(), f.primary.text.clone(), f.app.as_ref().map(|a| a.anchor))
+    };
+    let mut groups: HashMap<Key, (usize, usize)> = HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        let (first, count) = groups.entry(key(f)).or_insert((i, 0));
+        if f.primary.loc.span.start < findings[*first].primary.loc.span.start {
+            *first = i;
+        }
+        *count += 1;
+    }
+    let mut out = Vec::new();
+    for (i, mut f) in findings.into_iter().enumerate() {
+        let &(first, count) = &groups[&key(&f)];
+        if count > SAME_IN_A_FILE {
+            if i != first {
+                continue;
+            }
+            f.message.push_str(&occurrences(count));
+        }
+        shorten(&mut f);
+        out.push(f);
+    }
+    out
+}
+
+/// As [`collapse`], for one file's problems (the `invalid-policy-value` findings to be).
+fn collapse_problems(problems: Vec<Problem>) -> Vec<Problem> {
+    if problems.len() <= SAME_IN_A_FILE {
+        return problems;
+    }
+    let mut groups: HashMap<(String, String, String), (usize, usize)> = HashMap::new();
+    for (i, p) in problems.iter().enumerate() {
+        let (first, count) = groups.entry((p.message.clone(), p.label.clone(), p.help.clone())).or_insert((i, 0));
+        if p.loc.span.start < problems[*first].loc.span.start {
+            *first = i;
+        }
+        *count += 1;
+    }
+    let mut out = Vec::new();
+    for (i, mut p) in problems.into_iter().enumerate() {
+        let &(first, count) = &groups[&(p.message.clone(), p.label.clone(), p.help.clone())];
+        if count > SAME_IN_A_FILE {
+            if i != first {
+                continue;
+            }
+            p.message.push_str(&occurrences(count));
+        }
+        out.push(p);
+    }
+    out
+}
+
+fn occurrences(count: usize) -> String {
+    format!(" (this finding occurs {count} times in this file; the first is shown)")
+}
+
+/// Code spans (values) in a finding's texts longer than this many characters are cut.
+pub const MAX_VALUE: usize = 200;
+
+/// Cuts long code spans (a value of megabytes in an invalid-value message) to their start
+/// and end around `…`, followed by their length; text outside code spans longer than
+/// `4 * MAX_VALUE` too.
+fn shorten(f: &mut Finding) {
+    let cut = |text: &mut String| {
+        if text.len() <= MAX_VALUE {
+            return;
+        }
+        let parts: Vec<&str> = text.split('`').collect();
+        // An unpaired last backtick opens no code span.
+        let paired = parts.len() % 2 == 1;
+        let mut out = String::new();
+        let mut note = None;
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push('`');
+                out.extend(note.take());
+            }
+            let code = i % 2 == 1 && (paired || i + 1 < parts.len());
+            let chars = part.chars().count();
+            let limit = if code { MAX_VALUE } else { 4 * MAX_VALUE };
+            if chars > limit {
+                out.extend(part.chars().take(limit * 3 / 4));
+                out.push('…');
+                out.extend(part.chars().skip(chars - limit / 4));
+                let cut = format!(" ({chars} characters)");
+                if code { note = Some(cut) } else { out.push_str(&cut) }
+            } else {
+                out.push_str(part);
+            }
+        }
+        out.extend(note);
+        *text = out;
+    };
+    cut(&mut f.message);
+    cut(&mut f.primary.text);
+    for label in &mut f.related {
+        cut(&mut label.text);
+    }
+    if let Some(help) = &mut f.help {
+        cut(help);
+    }
+}
+
 /// A finding in a changed file, or about an app with a changed file.
 fn changed_finding(project: &Project, changed: &[PathBuf], finding: &Finding) -> bool {
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -327,6 +441,9 @@ impl LoadedFile {
             Ok(doc) => (build_file(id, kind, full_name, &doc, &mut problems), suppress::inline(id, &doc)),
             Err(e) => (failed(id, e.span, e.message), Vec::new()),
         };
+        // Collapsed here already, as findings are later: millions of problems kept until the
+        // rules run made gigabytes.
+        let problems = collapse_problems(problems);
         LoadedFile { source, built, problems, suppressions }
     }
 
@@ -512,4 +629,45 @@ fn read(path: &Path) -> Result<(String, OnDisk), ReadError> {
 
 fn display_path(path: &Path, cwd: &Path) -> PathBuf {
     path.strip_prefix(cwd).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Severity;
+
+    fn finding(file: u32, start: usize, message: &str) -> Finding {
+        let loc = Location { file: FileId(file), span: Span::new(start, start + 1) };
+        Finding::new("invalid-policy-value", Severity::Error, message, loc, "here")
+    }
+
+    #[test]
+    fn many_identical_findings_in_a_file_are_one_with_their_count() {
+        let mut all: Vec<Finding> = (0..SAME_IN_A_FILE).map(|i| finding(0, 10 - i, "few")).collect();
+        all.extend((0..1000).map(|i| finding(1, 1000 - i, "many")));
+        all.extend((0..1000).map(|i| finding(2, i, &format!("distinct {i}"))));
+        let out = collapse(all);
+        assert_eq!(out.iter().filter(|f| f.message == "few").count(), SAME_IN_A_FILE);
+        let many: Vec<&Finding> = out.iter().filter(|f| f.message.starts_with("many")).collect();
+        assert_eq!(many.len(), 1);
+        assert_eq!(many[0].message, "many (this finding occurs 1000 times in this file; the first is shown)");
+        assert_eq!(many[0].primary.loc.span.start, 1, "the first in the file");
+        assert_eq!(out.iter().filter(|f| f.message.starts_with("distinct")).count(), 1000);
+    }
+
+    #[test]
+    fn long_values_are_cut_around_an_ellipsis() {
+        let value = format!("{}{}", "a".repeat(10_000), "z".repeat(100));
+        let mut f = finding(0, 0, &format!("`refreshTokenPolicy` is `{value}`, which Salesforce does not accept"));
+        shorten(&mut f);
+        let expected = format!(
+            "`refreshTokenPolicy` is `{}…{}` (10100 characters), which Salesforce does not accept",
+            "a".repeat(MAX_VALUE * 3 / 4),
+            "z".repeat(MAX_VALUE / 4)
+        );
+        assert_eq!(f.message, expected);
+        let mut short = finding(0, 0, "`a` is `b`");
+        shorten(&mut short);
+        assert_eq!(short.message, "`a` is `b`");
+    }
 }

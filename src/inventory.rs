@@ -1,5 +1,7 @@
 //! The app inventory: every app with what it is for and the policies it runs with.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use serde::Serialize;
@@ -7,7 +9,9 @@ use serde::Serialize;
 use crate::engine::Outcome;
 use crate::finding::Severity;
 use crate::model::{App, IpRelaxation, RefreshTokenPolicy, Setting, TimeoutSource};
+use crate::report::clean;
 use crate::report::fmt_minutes;
+use crate::source::{FileId, Location};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Row {
@@ -31,21 +35,30 @@ pub struct Row {
 pub fn rows(outcome: &Outcome) -> Vec<Row> {
     let project = &outcome.project;
     let options = crate::rules::Options::from_config(&outcome.config);
+    // Counted once, by app and by file: a count per app over every finding made a large
+    // project quadratic. A finding about no app in one of an app's files (an invalid
+    // value) is the app's too.
+    let mut by_app: HashMap<Location, [usize; 3]> = HashMap::new();
+    let mut by_file: HashMap<FileId, [usize; 3]> = HashMap::new();
+    for f in &outcome.findings {
+        let counts = match &f.app {
+            Some(a) => by_app.entry(a.anchor).or_default(),
+            None => by_file.entry(f.primary.loc.file).or_default(),
+        };
+        counts[f.severity as usize] += 1;
+    }
     project
         .classified_apps()
         .map(|(app, class)| {
             let timeout = crate::rules::effective_timeout(project, &options, app);
             let count = |s: Severity| {
-                outcome
-                    .findings
-                    .iter()
-                    .filter(|f| f.severity == s && f.app.as_ref().is_some_and(|a| a.anchor == app.anchor))
-                    .count()
+                let files = app.files.iter().filter_map(|f| by_file.get(f));
+                by_app.get(&app.anchor).into_iter().chain(files).map(|c| c[s as usize]).sum::<usize>()
             };
             Row {
                 name: app.name.clone(),
                 kind: crate::report::metadata_type(app.kind),
-                path: project.sources.path(app.anchor.file).to_string_lossy().replace('\\', "/"),
+                path: crate::report::display_path(project.sources.path(app.anchor.file)),
                 purpose: class.purpose.name(),
                 evidence: class.evidence.iter().map(|e| e.text.clone()).collect(),
                 session_timeout_minutes: timeout.minutes,
@@ -105,7 +118,8 @@ fn findings(row: &Row) -> String {
     format!("{}E {}W {}I", row.errors, row.warnings, row.infos)
 }
 
-/// A plain table for the terminal.
+/// A plain table for the terminal: controls in the metadata's values shown escaped, and a
+/// row that would start with a workflow command (`::`) starts with `'`.
 pub fn text(rows: &[Row]) -> String {
     let header = ["app", "type", "purpose", "session", "refresh token", "IP restrictions", "profiles", "findings"];
     let cells: Vec<[String; 8]> = rows
@@ -126,6 +140,7 @@ pub fn text(rows: &[Row]) -> String {
                 if r.profiles.is_empty() { "-".to_string() } else { r.profiles.join(", ") },
                 findings(r),
             ]
+            .map(|c| clean::line(&c).into_owned())
         })
         .collect();
     let widths: Vec<usize> = (0..8)
@@ -134,7 +149,7 @@ pub fn text(rows: &[Row]) -> String {
     let mut out = String::new();
     let line = |out: &mut String, cols: &[&str]| {
         let padded: Vec<String> = cols.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
-        let _ = writeln!(out, "{}", padded.join("  ").trim_end());
+        let _ = writeln!(out, "{}", clean::line_start(padded.join("  ").trim_end(), "'"));
     };
     line(&mut out, &header);
     for c in &cells {
@@ -144,16 +159,22 @@ pub fn text(rows: &[Row]) -> String {
 }
 
 pub fn json(rows: &[Row]) -> String {
-    let mut out = serde_json::to_string_pretty(&serde_json::json!({ "version": 1, "apps": rows })).expect("plain data");
-    out.push('\n');
-    out
+    // Serialized from the rows themselves: a `serde_json::Value` copy of 100,000 rows cost
+    // half again the memory of the run.
+    #[derive(Serialize)]
+    struct Inventory<'a> {
+        version: u32,
+        apps: &'a [Row],
+    }
+    crate::report::to_string(|out| crate::report::write_json(&Inventory { version: 1, apps: rows }, out))
 }
 
-/// RFC 4180: quote fields that need it.
+/// RFC 4180: quote fields that need it. A field a spreadsheet would read as a formula
+/// (starting with `=`, `+`, `-`, `@`, a tab or CR) or that would start a line with a workflow
+/// command (`::`) gets a `'` first; controls are shown escaped, line breaks included, so
+/// that each row is one line.
 pub fn csv(rows: &[Row]) -> String {
-    let field = |s: &str| {
-        if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.to_string() }
-    };
+    let field = |s: &str| csv_field(s);
     let mut out = String::from(
         "name,type,path,purpose,evidence,session_timeout_minutes,session_timeout_source,refresh_token_policy,ip_relaxation,profiles,errors,warnings,infos\r\n",
     );
@@ -179,16 +200,18 @@ pub fn csv(rows: &[Row]) -> String {
     out
 }
 
+/// A table for GitHub: values are escaped as `check --format markdown` escapes them (no
+/// image, link or HTML from the metadata).
 pub fn markdown(rows: &[Row]) -> String {
-    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let cell = |s: &str| markdown_cell(&crate::report::markdown::inline(&s.replace(['\n', '\r'], " ")));
     let mut out = String::from(
         "| app | type | purpose | session | refresh token | IP restrictions | profiles | findings |\n|---|---|---|---|---|---|---|---|\n",
     );
     for r in rows {
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} ({}) | {} | {} | {} | {} | {} |",
-            cell(&r.name),
+            "| {} | {} | {} ({}) | {} | {} | {} | {} | {} |",
+            markdown_cell(&crate::report::markdown::code(&r.name)),
             if r.kind == "ConnectedApp" { "connected app" } else { "external client app" },
             r.purpose,
             cell(&r.evidence.join("; ")),
@@ -200,4 +223,47 @@ pub fn markdown(rows: &[Row]) -> String {
         );
     }
     out
+}
+
+fn csv_field(s: &str) -> String {
+    let s = clean::line(s);
+    let formula = s.len() > 1 && s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let s = if formula { Cow::Owned(format!("'{s}")) } else { clean::line_start(&s, "'").into_owned().into() };
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s.into_owned() }
+}
+
+/// `|` escaped for a table cell, also in code spans (GitHub unescapes it there).
+fn markdown_cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut escaped = false;
+    for c in text.chars() {
+        if c == '|' && !escaped {
+            out.push('\\');
+        }
+        escaped = c == '\\' && !escaped;
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_cannot_be_formulas_or_commands() {
+        assert_eq!(csv_field("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+        assert_eq!(csv_field("+1"), "'+1");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("\tx"), "'\tx");
+        assert_eq!(csv_field("-"), "-");
+        assert_eq!(csv_field("::error::x"), "'::error::x");
+        assert_eq!(csv_field("a\nb,c"), "\"a\u{240a}b,c\"");
+        assert_eq!(csv_field("plain"), "plain");
+    }
+
+    #[test]
+    fn markdown_cells_escape_pipes_once() {
+        assert_eq!(markdown_cell("`a|b` c\\|d"), "`a\\|b` c\\|d");
+    }
 }

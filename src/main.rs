@@ -10,7 +10,7 @@ use forcelint::engine::{RunError, Settings};
 use forcelint::finding::Severity;
 use forcelint::inventory;
 use forcelint::model::literals::did_you_mean;
-use forcelint::report::{self, Format};
+use forcelint::report::{self, Format, clean};
 use forcelint::rules::{self, RULES};
 
 const EXAMPLES: &str = "\
@@ -181,6 +181,11 @@ enum Color {
 }
 
 fn main() -> ExitCode {
+    // A bug is a failed run (2), not an exit status of its own (101).
+    std::panic::set_hook(Box::new(|info| {
+        eprintln!("error: forcelint failed, which is a bug (please report it): {}", clean::line(&info.to_string()));
+        std::process::exit(2);
+    }));
     let cli = Cli::parse();
     match cli.command {
         None => check(cli.check),
@@ -243,7 +248,7 @@ fn run_failed(error: &RunError) -> ExitCode {
         RunError::Config(e) if !e.text.is_empty() => {
             eprint!("{}", report::human::config_error(e, std::io::stderr().is_terminal()))
         }
-        other => eprintln!("error: {other}"),
+        other => eprintln!("error: {}", clean::line(&other.to_string())),
     }
     ExitCode::from(2)
 }
@@ -256,16 +261,33 @@ fn apps(path: PathBuf, format: InventoryFormat, config: Option<PathBuf>) -> Exit
         Err(e) => return run_failed(&e),
     };
     for note in &outcome.notes {
-        eprintln!("note: {note}");
+        eprintln!("note: {}", clean::line(note));
     }
     let rows = inventory::rows(&outcome);
-    print(&match format {
+    let text = match format {
         InventoryFormat::Human => inventory::text(&rows),
         InventoryFormat::Json => inventory::json(&rows),
         InventoryFormat::Csv => inventory::csv(&rows),
         InventoryFormat::Markdown => inventory::markdown(&rows),
-    });
-    ExitCode::SUCCESS
+    };
+    let mut out = std::io::stdout().lock();
+    match written(out.write_all(text.as_bytes()).and_then(|()| out.flush()), None) {
+        Some(failed) => failed,
+        None => ExitCode::SUCCESS,
+    }
+}
+
+/// A report that could not be written whole is a failed run (exit 2), with the reason; a
+/// closed pipe (`forcelint | head`) is not, the reader has what it wanted.
+fn written(result: std::io::Result<()>, path: Option<&std::path::Path>) -> Option<ExitCode> {
+    let e = match result {
+        Ok(()) => return None,
+        Err(e) if path.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe => return None,
+        Err(e) => e,
+    };
+    let to = path.map_or_else(|| "standard output".to_string(), |p| p.display().to_string());
+    eprintln!("error: cannot write the report to {to}: {e}");
+    Some(ExitCode::from(2))
 }
 
 fn init(path: PathBuf, force: bool) -> ExitCode {
@@ -308,7 +330,7 @@ fn check(args: CheckArgs) -> ExitCode {
         Err(e) => return run_failed(&e),
     };
     for note in &outcome.notes {
-        eprintln!("note: {note}");
+        eprintln!("note: {}", clean::line(note));
     }
     if let Some(path) = &args.write_baseline {
         if args.changed_since.is_some() || paths.iter().any(|p| p.is_file()) {
@@ -326,7 +348,7 @@ fn check(args: CheckArgs) -> ExitCode {
         };
     }
     for stale in &outcome.stale_baseline {
-        eprintln!(
+        let note = format!(
             "note: baseline entry no longer occurs ({} finding{}), it can be pruned: {} {} {} `{}`",
             stale.count,
             if stale.count == 1 { "" } else { "s" },
@@ -335,6 +357,7 @@ fn check(args: CheckArgs) -> ExitCode {
             stale.element,
             stale.value
         );
+        eprintln!("{}", clean::line(&note));
     }
     // `--output FILE` replaces stdout; `--output FORMAT=FILE` reports are written besides it.
     let replaced = args.output.iter().any(|o| o.format.is_none());
@@ -348,10 +371,15 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     // A file gets no colour unless asked for, and a fixed width.
     let file_style = report::human::Style { color: matches!(args.color, Color::Always), width: 100 };
+    // Written as it is rendered: a report is never held whole in memory.
     for (format, path) in files {
-        if let Err(e) = std::fs::write(path, report::render(&outcome, format, &file_style)) {
-            eprintln!("error: cannot write the report to {}: {e}", path.display());
-            return ExitCode::from(2);
+        let result = std::fs::File::create(path).and_then(|file| {
+            let mut file = std::io::BufWriter::new(file);
+            report::write(&outcome, format, &file_style, &mut file)?;
+            file.flush()
+        });
+        if let Some(failed) = written(result, Some(path)) {
+            return failed;
         }
     }
     if !replaced {
@@ -362,7 +390,11 @@ fn check(args: CheckArgs) -> ExitCode {
             Color::Auto => std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && to_terminal,
         };
         let width = terminal_size::terminal_size().map_or(100, |(w, _)| usize::from(w.0));
-        print(&report::render(&outcome, args.format, &report::human::Style { color, width }));
+        let style = report::human::Style { color, width };
+        let result = report::write(&outcome, args.format, &style, &mut std::io::stdout().lock());
+        if let Some(failed) = written(result, None) {
+            return failed;
+        }
     }
     if matches!(args.format, Format::Concise | Format::Github) || replaced {
         // Kept off stdout so that every stdout line is a finding (or the report is the file).

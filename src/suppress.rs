@@ -1,7 +1,8 @@
 //! Accepted risks: `[[ignore]]` entries in the config (by app or path, survive
 //! `sf project retrieve`) and inline `<!-- forcelint: ignore[rule] reason -->` comments.
 
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 
 use crate::config::Loaded;
 use crate::finding::{Finding, Severity};
@@ -64,7 +65,8 @@ pub struct Suppression {
 }
 
 impl Suppression {
-    fn matches(&self, finding: &Finding, sources: &Sources, base: Option<&Path>) -> bool {
+    /// Whether it covers `finding`; `relative` is the finding's file as `path` patterns see it.
+    fn matches(&self, finding: &Finding, relative: &Path) -> bool {
         if !self.rules.iter().any(|r| r == finding.rule) {
             return false;
         }
@@ -72,19 +74,65 @@ impl Suppression {
         match &self.scope {
             Scope::Entry { app, path } => {
                 let app_matches = app.as_ref().is_none_or(|name| finding.app.as_ref().is_some_and(|a| &a.name == name));
-                let path_matches = path.as_ref().is_none_or(|pattern| {
-                    let path = sources.path(at.file);
-                    let absolute = std::env::current_dir().unwrap_or_default().join(path);
-                    let relative = base.and_then(|b| absolute.strip_prefix(b).ok()).unwrap_or(path);
-                    pattern.matches_path(relative)
-                });
-                app_matches && path_matches
+                app_matches && path.as_ref().is_none_or(|pattern| pattern.matches_path(relative))
             }
             Scope::Region(region) => {
                 region.file == at.file && region.span.start <= at.span.start && at.span.end <= region.span.end
             }
         }
     }
+}
+
+/// The suppressions that may cover a finding, found by rule, then by file (inline comments),
+/// app, or literal path; patterns with wildcards are tried one by one. Trying every
+/// suppression on every finding made a thousand `[[ignore]]` entries cost seconds.
+struct Index<'s> {
+    by_file: HashMap<(&'s str, FileId), Vec<usize>>,
+    by_app: HashMap<(&'s str, &'s str), Vec<usize>>,
+    by_path: HashMap<(&'s str, &'s str), Vec<usize>>,
+    others: HashMap<&'s str, Vec<usize>>,
+}
+
+impl<'s> Index<'s> {
+    fn new(suppressions: &'s [Suppression]) -> Self {
+        let mut index =
+            Index { by_file: HashMap::new(), by_app: HashMap::new(), by_path: HashMap::new(), others: HashMap::new() };
+        for (i, s) in suppressions.iter().enumerate() {
+            for rule in &s.rules {
+                let rule = rule.as_str();
+                let list = match &s.scope {
+                    Scope::Region(loc) => index.by_file.entry((rule, loc.file)).or_default(),
+                    Scope::Entry { app: Some(app), .. } => index.by_app.entry((rule, app.as_str())).or_default(),
+                    Scope::Entry { app: None, path: Some(p) } if is_literal(p.as_str()) => {
+                        index.by_path.entry((rule, p.as_str())).or_default()
+                    }
+                    Scope::Entry { .. } => index.others.entry(rule).or_default(),
+                };
+                list.push(i);
+            }
+        }
+        index
+    }
+
+    /// Candidates for `finding`, in config order (the first that matches wins).
+    fn candidates(&self, finding: &Finding, relative: &str) -> Vec<usize> {
+        let rule = finding.rule;
+        let mut out: Vec<usize> =
+            self.by_file.get(&(rule, finding.primary.loc.file)).into_iter().flatten().copied().collect();
+        if let Some(app) = &finding.app {
+            out.extend(self.by_app.get(&(rule, app.name.as_str())).into_iter().flatten());
+        }
+        out.extend(self.by_path.get(&(rule, relative)).into_iter().flatten());
+        out.extend(self.others.get(rule).into_iter().flatten());
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// A glob pattern without wildcards matches exactly the path it spells.
+fn is_literal(pattern: &str) -> bool {
+    !pattern.contains(['*', '?', '[', ']', '\\']) && glob::Pattern::escape(pattern) == pattern
 }
 
 /// The `[[ignore]]` entries of a config; `config_file` is its id in the sources.
@@ -179,11 +227,23 @@ pub fn apply(
     let mut used = vec![false; suppressions.len()];
     let mut reported = Vec::new();
     let mut suppressed = Vec::new();
+    let index = Index::new(suppressions);
+    let cwd = std::env::current_dir().unwrap_or_default();
+    // Each file's path relative to the config's folder, worked out once.
+    let mut relative: HashMap<FileId, PathBuf> = HashMap::new();
     for finding in findings {
-        let hit = suppressions
-            .iter()
-            .enumerate()
-            .find(|(_, s)| s.expires.is_none_or(|e| today <= e) && s.matches(&finding, sources, base));
+        let file = finding.primary.loc.file;
+        let relative = relative.entry(file).or_insert_with(|| {
+            let path = sources.path(file);
+            let absolute = cwd.join(path);
+            base.and_then(|b| absolute.strip_prefix(b).ok()).unwrap_or(path).to_path_buf()
+        });
+        let key = relative.to_string_lossy();
+        let hit = index
+            .candidates(&finding, &key)
+            .into_iter()
+            .map(|i| (i, &suppressions[i]))
+            .find(|(_, s)| s.expires.is_none_or(|e| today <= e) && s.matches(&finding, relative));
         match hit {
             Some((i, s)) => {
                 used[i] = true;
@@ -240,6 +300,62 @@ mod tests {
         assert_eq!(Date::from_days(19_782).to_string(), "2024-02-29");
         assert_eq!(Date::from_days(20_782).to_string(), "2026-11-25");
         assert_eq!(Date::from_days(-1).to_string(), "1969-12-31");
+    }
+
+    /// Through the index, the first suppression in order that matches still wins, whichever
+    /// way it matches (literal path, wildcard, app, inline region).
+    #[test]
+    fn the_first_matching_suppression_wins() {
+        use crate::source::SourceFile;
+        let mut sources = Sources::default();
+        let a = sources.add(SourceFile::new("p/A.xml".into(), "<a><b/></a>".into()));
+        let b = sources.add(SourceFile::new("p/B.xml".into(), "<a/>".into()));
+        let entry = |rule: &str, app: Option<&str>, path: Option<&str>, reason: &str| Suppression {
+            rules: vec![rule.into()],
+            scope: Scope::Entry { app: app.map(Into::into), path: path.map(|p| glob::Pattern::new(p).unwrap()) },
+            reason: reason.into(),
+            expires: None,
+            loc: Location { file: a, span: Span::new(0, 0) },
+            inline: false,
+        };
+        let region = Suppression {
+            rules: vec!["r".into()],
+            scope: Scope::Region(Location { file: a, span: Span::new(3, 7) }),
+            reason: "inline".into(),
+            ..entry("r", None, None, "")
+        };
+        let suppressions = [
+            entry("other", None, Some("p/A.xml"), "other rule"),
+            entry("r", None, Some("p/*.xml"), "wildcard"),
+            entry("r", None, Some("p/A.xml"), "literal"),
+            region,
+        ];
+        let finding = |file, start, end| {
+            Finding::new("r", Severity::Warning, "m", Location { file, span: Span::new(start, end) }, "l")
+        };
+        let base = std::env::current_dir().unwrap();
+        let reason = |suppressions: &[Suppression], f: Finding| {
+            let (_, hidden) = apply(vec![f], suppressions, &sources, Some(&base), Date::from_days(0));
+            hidden.first().map(|(_, s)| s.reason.clone())
+        };
+        assert_eq!(reason(&suppressions, finding(a, 3, 5)).as_deref(), Some("wildcard"));
+        assert_eq!(reason(&suppressions[2..], finding(a, 3, 5)).as_deref(), Some("literal"));
+        assert_eq!(reason(&suppressions[3..], finding(a, 3, 5)).as_deref(), Some("inline"));
+        assert_eq!(reason(&suppressions[3..], finding(a, 0, 11)), None);
+        assert_eq!(reason(&suppressions[2..], finding(b, 0, 1)), None);
+        let mut by_app = finding(b, 0, 1);
+        by_app.app = Some(crate::finding::AppRef {
+            name: "App".into(),
+            anchor: Location { file: b, span: Span::new(0, 4) },
+            kind: crate::model::AppKind::ConnectedApp,
+            purpose: crate::model::Purpose::Integration,
+            evidence: Vec::new(),
+            notes: Vec::new(),
+            owner: None,
+        });
+        let app_entries =
+            [entry("r", Some("App"), Some("p/A.xml"), "app and path"), entry("r", Some("App"), None, "app")];
+        assert_eq!(reason(&app_entries, by_app).as_deref(), Some("app"));
     }
 
     #[test]

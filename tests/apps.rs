@@ -73,3 +73,25 @@ fn text_csv_and_markdown() {
     assert!(md.starts_with("| app | type | purpose |"));
     assert!(md.contains("| `Billing_Connector` | external client app |"));
 }
+
+/// An invalid value is an error of the app whose file holds it, though the finding is not
+/// about the app's purpose (it has no app).
+#[test]
+fn an_invalid_policy_value_counts_as_an_error_of_its_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let apps_dir = dir.path().join("connectedApps");
+    std::fs::create_dir(&apps_dir).unwrap();
+    std::fs::write(
+        apps_dir.join("Bad.connectedApp-meta.xml"),
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Bad</label>\n    <oauthConfig>\n        <callbackUrl>https://x.example.com/cb</callbackUrl>\n        <scopes>Api</scopes>\n    </oauthConfig>\n    <oauthPolicy>\n        <refreshTokenPolicy>sometimes</refreshTokenPolicy>\n    </oauthPolicy>\n</ConnectedApp>\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_forcelint"))
+        .args(["apps", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["apps"][0]["refresh_token_policy"], "invalid");
+    assert_eq!(report["apps"][0]["errors"], 1, "{report}");
+}

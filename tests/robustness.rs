@@ -414,8 +414,8 @@ fn a_file_edited_after_it_was_parsed_is_not_shown_with_wrong_positions() {
 /// Every output format.
 const FORMATS: [&str; 9] = ["human", "concise", "json", "sarif", "github", "gitlab", "junit", "markdown", "html"];
 
-/// A connected app with `n` unknown elements in `oauthPolicy` (an `invalid-policy-value`
-/// each) after a 4 MiB description: in 80-byte lines and one element a line, or all on one
+/// A connected app with `n` distinct unknown elements in `oauthPolicy` (an
+/// `invalid-policy-value` each) after a 4 MiB description: in 80-byte lines and one element a line, or all on one
 /// line. Before the fixes, every format scanned or copied the whole file (or line) for each
 /// finding: time (and, for the human format, output) grew with the findings times the
 /// file, far beyond the timeout at this size.
@@ -427,7 +427,7 @@ fn many_findings(n: usize, one_line: bool) -> String {
     };
     format!(
         "<ConnectedApp>\n<description>{padding}</description><oauthConfig><scopes>RefreshToken</scopes></oauthConfig><oauthPolicy>{}</oauthPolicy></ConnectedApp>\n",
-        format!("<x/>{sep}").repeat(n)
+        (0..n).map(|i| format!("<x{i}/>{sep}")).collect::<String>()
     )
 }
 
@@ -456,4 +456,267 @@ fn many_findings_on_one_long_line_render() {
     // Formats that show source cut long lines: a finding's excerpt stays small however long
     // the line (whole, 2,000 copies of a 4 MiB line would be gigabytes).
     many_findings_render_in_every_format(true);
+}
+
+// ---------------------------------------------------------------------------------------
+// Hostile text: control characters and forged lines from values, file and folder names,
+// baseline entries. Nothing from the repository reaches a terminal or a CI log raw.
+
+/// A project whose package folder name, file name and value carry terminal controls and
+/// forged lines; one package folder that does not exist has a forged line in its name.
+fn hostile_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("sfdx-project.json"),
+        r#"{"packageDirectories": [{"path": "::error::pkg", "default": true}, {"path": "gone\n::error::from-folder\u001b[2J"}]}"#,
+    )
+    .unwrap();
+    let apps = dir.path().join("::error::pkg/connectedApps");
+    std::fs::create_dir_all(&apps).unwrap();
+    // XML allows CR, LF, DEL and C1 as references; other controls only raw (a parse error,
+    // shown with its snippet).
+    let value = "&#13;0 errors&#10;force-app/a.xml:1:1: error[fake] forged&#127;&#x9b;2J";
+    std::fs::write(
+        apps.join(format!("App\u{1b}[31m\u{9b}x{SUFFIX}")),
+        expiring_app("Hostile").replace(">zero<", &format!(">{value}<")),
+    )
+    .unwrap();
+    std::fs::write(apps.join(format!("Raw{SUFFIX}")), expiring_app("\u{1b}]0;pwned\u{7}\u{1b}[2J\r::error::raw\u{9b}"))
+        .unwrap();
+    dir
+}
+
+/// Bytes a terminal would act on: C0 but tab and line feed (CR only before LF), DEL, C1.
+fn controls(text: &str) -> Vec<char> {
+    let bytes = text.as_bytes();
+    text.char_indices()
+        .filter(|&(i, c)| match c {
+            '\t' | '\n' => false,
+            '\r' => bytes.get(i + 1) != Some(&b'\n'),
+            c => c < ' ' || ('\u{7f}'..='\u{9f}').contains(&c),
+        })
+        .map(|(_, c)| c)
+        .collect()
+}
+
+/// Lines that would start a workflow command in GitHub Actions or Azure Pipelines.
+fn commands(text: &str) -> Vec<&str> {
+    text.lines().filter(|l| ["::", "##[", "##vso["].iter().any(|c| l.trim_start().starts_with(c))).collect()
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> (String, String) {
+    let out = forcelint().current_dir(dir).args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{args:?}: {:?}\n{stderr}", out.status);
+    (String::from_utf8(out.stdout).unwrap(), stderr)
+}
+
+#[test]
+fn controls_and_forged_lines_never_reach_the_output_raw() {
+    let dir = hostile_project();
+    let (json, _) = run_in(dir.path(), &["check", "--format", "json"]);
+    let report: Value = serde_json::from_str(&json).unwrap();
+    let n = report["findings"].as_array().unwrap().len();
+    assert!(n >= 1, "{report}");
+    assert!(
+        json.contains("0 errors\\nforce-app") && json.contains("\\u007f\\u009b"),
+        "values are kept in JSON, escaped:\n{json}"
+    );
+    let mut runs: Vec<Vec<&str>> = FORMATS.iter().map(|f| vec!["check", "--color", "never", "--format", f]).collect();
+    runs.push(vec!["check", "--color", "always"]);
+    runs.extend(["human", "csv", "markdown", "json"].map(|f| vec!["apps", "--format", f]));
+    for args in &runs {
+        let (stdout, stderr) = run_in(dir.path(), args);
+        if args.contains(&"always") {
+            // miette's own colours are escapes; what comes from the file is not.
+            assert!(!stdout.contains("\u{1b}]0;") && !stdout.contains("\u{1b}[2J"), "{args:?}:\n{stdout}");
+        } else {
+            assert_eq!(controls(&stdout), [] as [char; 0], "{args:?}:\n{stdout}");
+        }
+        assert_eq!(controls(&stderr), [] as [char; 0], "{args:?}:\n{stderr}");
+        assert_eq!(commands(&stderr), [] as [&str; 0], "{args:?}:\n{stderr}");
+        if args.contains(&"github") {
+            assert!(
+                stdout
+                    .lines()
+                    .all(|l| l.starts_with("::error ") || l.starts_with("::warning ") || l.starts_with("::notice ")),
+                "{stdout}"
+            );
+        } else {
+            assert_eq!(commands(&stdout), [] as [&str; 0], "{args:?}:\n{stdout}");
+        }
+        if args.contains(&"concise") {
+            assert_eq!(stdout.lines().count(), n, "one finding a line:\n{stdout}");
+            assert!(stdout.lines().all(|l| l.starts_with("./::error::pkg/")), "{stdout}");
+        }
+        if args.contains(&"csv") {
+            assert_eq!(stdout.lines().count(), 2, "one app a line:\n{stdout}");
+        }
+    }
+}
+
+#[test]
+fn stale_baseline_entries_are_one_line_notes() {
+    let dir = folder_with_good_app();
+    let entry = r#"{"fingerprint": "0000000000000000", "rule": "r\n::error::forged", "type": "t\u001b[2J", "app": "a", "element": "e", "value": "v\r0 errors", "count": 1}"#;
+    let baseline = dir.path().join("baseline.json");
+    std::fs::write(&baseline, format!(r#"{{"version": 1, "entries": [{entry}]}}"#)).unwrap();
+    let (_, stderr) = run_in(dir.path(), &["check", "--baseline", baseline.to_str().unwrap(), "."]);
+    assert!(stderr.contains("baseline entry no longer occurs"), "{stderr}");
+    assert_eq!(controls(&stderr), [] as [char; 0], "{stderr}");
+    assert_eq!(commands(&stderr), [] as [&str; 0], "{stderr}");
+}
+
+#[test]
+fn apps_csv_and_markdown_neutralise_formulas_images_and_links() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(format!("=HYPERLINK(1)![x](https:⁄⁄e.example)|{SUFFIX}")), expiring_app("x"))
+        .unwrap();
+    let (csv, _) = run_in(dir.path(), &["apps", "--format", "csv", "."]);
+    let row = csv.lines().nth(1).unwrap();
+    assert!(row.starts_with("'=HYPERLINK(1)"), "{row}");
+    let (md, _) = run_in(dir.path(), &["apps", "--format", "markdown", "."]);
+    let row = md.lines().nth(2).unwrap();
+    assert!(
+        row.starts_with("| `=HYPERLINK(1)![x](https:⁄⁄e.example)\\|` |"),
+        "the name is code, its pipe escaped: {row}"
+    );
+}
+
+/// A report that cannot be written is a failed run, with the reason.
+#[test]
+fn write_errors_exit_two() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let dir = folder_with_good_app();
+    for format in FORMATS {
+        let out =
+            forcelint().args(["check", "--format", format, "--output", "/dev/full"]).arg(dir.path()).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the report to /dev/full"), "{format}");
+        let full = std::fs::File::options().write(true).open("/dev/full").unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_forcelint"))
+            .args(["check", "--format", format])
+            .arg(dir.path())
+            .stdout(full)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{format} on stdout");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the report to standard output"));
+    }
+    let full = std::fs::File::options().write(true).open("/dev/full").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_forcelint"))
+        .args(["apps", "--format", "json"])
+        .arg(dir.path())
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "apps");
+}
+
+/// A file made of one unknown element, repeated: millions of
+/// identical findings made `--format json` abort (a 2 GiB allocation, exit 134) and the human
+/// report gigabytes. They are one finding with its count, in every format.
+#[test]
+fn a_file_of_one_element_repeated_is_one_finding_with_its_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "<ConnectedApp><oauthConfig><scopes>Api</scopes></oauthConfig><oauthPolicy>";
+    let tail = "</oauthPolicy></ConnectedApp>\n";
+    // 1 MiB keeps a debug build quick; bench/hostile.sh runs 15 MiB.
+    let n = (1 << 20) / 4;
+    std::fs::write(dir.path().join(format!("Huge{SUFFIX}")), format!("{head}{}{tail}", "<x/>".repeat(n))).unwrap();
+    let found = findings(&check(&[dir.path()]));
+    let invalid: Vec<_> = found.iter().filter(|(rule, _, _)| rule == "invalid-policy-value").collect();
+    assert_eq!(invalid.len(), 1, "{found:?}");
+    assert!(invalid[0].2.contains(&format!("occurs {n} times in this file")), "{}", invalid[0].2);
+    for format in FORMATS {
+        let out = run(&["check", "--color", "never", "--format", format], &[dir.path()]);
+        assert!(out.stdout.len() < 1 << 20, "{format}: {} bytes", out.stdout.len());
+    }
+}
+
+/// A value of megabytes is shown cut around `…`, with its length.
+#[test]
+fn a_huge_value_is_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let value = "x".repeat(1 << 20);
+    std::fs::write(
+        dir.path().join(format!("Long{SUFFIX}")),
+        expiring_app("Long").replace(">zero<", &format!(">{value}<")),
+    )
+    .unwrap();
+    for format in FORMATS {
+        let out = run(&["check", "--color", "never", "--format", format], &[dir.path()]);
+        let text = String::from_utf8_lossy(&out.stdout);
+        // SARIF holds every rule's page.
+        assert!(out.stdout.len() < 1 << 20, "{format}: {} bytes", out.stdout.len());
+        if format != "github" {
+            assert!(text.contains("(1048576 characters)"), "{format}:\n{text}");
+        }
+    }
+}
+
+/// A file edited between parsing and reporting is shown with its path and a note, not with
+/// miette's "Failed to read contents" and no path.
+#[test]
+fn a_file_edited_during_the_run_is_shown_with_its_path_and_a_note() {
+    let dir = folder_with_good_app();
+    let path = dir.path().join(format!("Good{SUFFIX}"));
+    let candidate = Candidate { path: path.clone(), kind: MetadataKind::ConnectedApp, full_name: "Good".into() };
+    let project = forcelint::engine::load(std::slice::from_ref(&candidate));
+    // Edited after it was parsed, before the report reads it again.
+    std::fs::write(&path, "<ConnectedApp/>").unwrap();
+    let findings = forcelint::rules::RULES
+        .iter()
+        .filter_map(|r| r.check)
+        .flat_map(|c| c(&project, &Options::default()))
+        .collect::<Vec<_>>();
+    assert!(!findings.is_empty());
+    let outcome = forcelint::engine::Outcome {
+        project,
+        findings,
+        suppressed: Vec::new(),
+        baselined: 0,
+        stale_baseline: Vec::new(),
+        notes: Vec::new(),
+        config: Default::default(),
+        drift: None,
+        files: 1,
+    };
+    let style = forcelint::report::human::Style { color: false, width: 100 };
+    let text = forcelint::report::render(&outcome, forcelint::report::Format::Human, &style);
+    assert!(!text.contains("Failed to read") && !text.contains("OutOfBounds"), "{text}");
+    assert!(text.contains(&format!("Good{SUFFIX} changed while forcelint ran")), "{text}");
+}
+
+/// `\` is a character of a Unix file name: shown as it is, not as `/`.
+#[cfg(unix)]
+#[test]
+fn a_backslash_in_a_file_name_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(format!("Back\\slash{SUFFIX}")), expiring_app("x")).unwrap();
+    for format in ["concise", "human", "json"] {
+        let out = run(&["check", "--color", "never", "--format", format], &[dir.path()]);
+        let text = String::from_utf8_lossy(&out.stdout).replace("\\\\", "\\");
+        assert!(text.contains(&format!("Back\\slash{SUFFIX}")), "{format}: {text}");
+    }
+}
+
+/// An invalid config is shown around the error, not whole: a 20 KB line is cut.
+#[test]
+fn a_long_config_line_is_cut_around_the_error() {
+    let dir = folder_with_good_app();
+    let line = format!("[rules.{}x]\nseverity = \"nonsense\"\n", "a".repeat(20_000));
+    std::fs::write(dir.path().join("forcelint.toml"), format!("# {}\n{line}", "b".repeat(20_000))).unwrap();
+    let out = forcelint()
+        .args(["check", "--config"])
+        .arg(dir.path().join("forcelint.toml"))
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("invalid config"), "{stderr}");
+    assert!(stderr.len() < 8 << 10, "{} bytes:\n{stderr}", stderr.len());
 }

@@ -12,7 +12,7 @@ use forcelint::config::{self, Loaded};
 use forcelint::engine::{self, LoadedFile, Outcome};
 use forcelint::finding::Finding;
 use forcelint::model::{BuiltFile, MetadataKind, ParseFailure, Problem, Project, build_file};
-use forcelint::report::{concise, human, json};
+use forcelint::report::{Format, concise, human, json};
 use forcelint::rules::{Options, RULES};
 use forcelint::source::{FileId, Location, SourceFile};
 use forcelint::suppress::{self, Date};
@@ -155,12 +155,36 @@ pub fn pipeline(data: &[u8]) {
         drift: None,
         files,
     };
-    let _ = concise::render(&outcome);
+    // One finding a line, none started by a workflow command, no control a terminal acts on.
+    let lines = concise::render(&outcome);
+    assert_eq!(lines.lines().count(), outcome.findings.len(), "concise is one finding a line:\n{lines}");
+    check_text(&lines, "concise");
     let report = json::render(&outcome);
     if let Err(e) = serde_json::from_str::<serde_json::Value>(&report) {
         panic!("the JSON report is not JSON: {e}\n{report}");
     }
-    let _ = human::render(&outcome, &human::Style { color: false, width: 80 });
+    check_text(&report, "json");
+    for format in [Format::Human, Format::Markdown, Format::Github, Format::Junit, Format::Html] {
+        let text = forcelint::report::render(&outcome, format, &human::Style { color: false, width: 80 });
+        check_text(&text, &format!("{format:?}"));
+    }
+}
+
+/// Text output holds no control a terminal or CI log would act on (C0 but tab and line
+/// ends, DEL, C1), and no line starts with a workflow command but the github format's own.
+fn check_text(text: &str, what: &str) {
+    let bytes = text.as_bytes();
+    for (i, c) in text.char_indices() {
+        let line_end = c == '\n' || (c == '\r' && bytes.get(i + 1) == Some(&b'\n'));
+        let control = (c < ' ' && c != '\t' && !line_end) || ('\u{7f}'..='\u{9f}').contains(&c);
+        assert!(!control, "{what}: control U+{:04X} at byte {i}", c as u32);
+    }
+    for line in text.lines() {
+        let start = line.trim_start();
+        let ours = what == "Github" && ["::error ", "::warning ", "::notice "].iter().any(|p| line.starts_with(p));
+        let command = ["::", "##[", "##vso["].iter().any(|c| start.starts_with(c));
+        assert!(ours || !command, "{what}: a line starts a workflow command: {line}");
+    }
 }
 
 /// `forcelint.toml` on its own: load, options, suppressions, and the error report.

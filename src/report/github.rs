@@ -10,12 +10,16 @@ use crate::finding::{Finding, Severity};
 use crate::source::Sources;
 
 pub fn render(outcome: &Outcome) -> String {
-    let mut out = String::new();
+    super::to_string(|out| write(outcome, out))
+}
+
+pub fn write(outcome: &Outcome, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut out = super::Sink::new(out);
     for f in &outcome.findings {
         out.push_str(&command(&outcome.project.sources, f));
         out.push('\n');
     }
-    out
+    out.finish()
 }
 
 fn command(sources: &Sources, f: &Finding) -> String {
@@ -41,9 +45,9 @@ fn command(sources: &Sources, f: &Finding) -> String {
     )
 }
 
-/// The message of a command: `%`, CR and LF are encoded.
+/// The message of a command: `%`, CR and LF are encoded; other controls are shown escaped.
 pub fn data(text: &str) -> String {
-    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    super::clean::text(text, super::clean::Keep::Lines).replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 /// A property value: as `data`, and `:` and `,` too.

@@ -38,6 +38,10 @@ pub fn severity(severity: Severity) -> &'static str {
 }
 
 pub fn render(outcome: &Outcome) -> String {
+    super::to_string(|out| write(outcome, out))
+}
+
+pub fn write(outcome: &Outcome, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let sources = &outcome.project.sources;
     let issues: Vec<Issue> = outcome
         .findings
@@ -57,7 +61,5 @@ pub fn render(outcome: &Outcome) -> String {
             }
         })
         .collect();
-    let mut out = serde_json::to_string_pretty(&issues).expect("plain data serializes");
-    out.push('\n');
-    out
+    super::write_json(&issues, out)
 }

@@ -9,8 +9,8 @@ use std::fmt::Write;
 
 use super::snippet::{self, Line};
 use super::{
-    Group, Span, Subject, Summary, escape_markup as esc, file_name, groups, location_text, purpose_note, report_path,
-    rule_description, short_location,
+    Group, Sink, Span, Subject, Summary, escape_markup as esc, file_name, groups, location_text, purpose_note,
+    report_path, rule_description, short_location,
 };
 use crate::engine::Outcome;
 use crate::finding::{Finding, Label, Severity};
@@ -91,11 +91,15 @@ const SCRIPT: &str = r#"
 "#;
 
 pub fn render(outcome: &Outcome) -> String {
+    super::to_string(|out| write(outcome, out))
+}
+
+pub fn write(outcome: &Outcome, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let project = &outcome.project;
     let sources = &project.sources;
     let summary = Summary::of(outcome);
     let groups = groups(outcome);
-    let mut out = String::new();
+    let mut out = Sink::new(out);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     // Nothing may be loaded: styles and the script are inline.
     out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'\">\n");
@@ -163,11 +167,11 @@ pub fn render(outcome: &Outcome) -> String {
 
     rules_section(&mut out, outcome);
     let _ = writeln!(out, "<script>{SCRIPT}</script>\n</body>\n</html>");
-    out
+    out.finish()
 }
 
 /// The app inventory: one row per app of the project.
-fn apps_table(out: &mut String, outcome: &Outcome, groups: &[Group]) {
+fn apps_table(out: &mut Sink, outcome: &Outcome, groups: &[Group]) {
     let project = &outcome.project;
     let sources = &project.sources;
     out.push_str("<h2 id=\"apps\">Apps</h2>\n");
@@ -176,9 +180,11 @@ fn apps_table(out: &mut String, outcome: &Outcome, groups: &[Group]) {
         return;
     }
     out.push_str("<div class=\"table\"><table>\n<tr><th>app</th><th>type</th><th>purpose</th><th>session timeout</th><th>refresh tokens</th><th>IP relaxation</th><th>profiles</th><th>findings</th></tr>\n");
+    // The first groups are the project's apps, in this order.
+    let classified: Vec<_> = project.classified_apps().collect();
     for (i, group) in groups.iter().enumerate() {
         let Subject::App { purpose, app: Some(app), .. } = &group.subject else { continue };
-        let class = project.classified_apps().find(|(a, _)| std::ptr::eq(*a, *app)).map(|(_, c)| c);
+        let class = classified.get(i).filter(|(a, _)| std::ptr::eq(*a, *app)).map(|(_, c)| *c);
         let evidence: Vec<String> = class
             .map(|c| {
                 c.evidence
@@ -283,7 +289,7 @@ fn counts(group: &Group) -> String {
     parts.join(", ")
 }
 
-fn filters(out: &mut String, outcome: &Outcome) {
+fn filters(out: &mut Sink, outcome: &Outcome) {
     out.push_str("<form id=\"filters\" class=\"filters\"><span>Severity:</span>\n");
     for s in SEVERITIES {
         let n = outcome.findings.iter().filter(|f| f.severity == s).count();
@@ -303,7 +309,7 @@ fn filters(out: &mut String, outcome: &Outcome) {
     out.push_str("</select></label>\n<span id=\"shown\" class=\"muted\"></span>\n</form>\n");
 }
 
-fn render_group(out: &mut String, sources: &Sources, index: usize, group: &Group) {
+fn render_group(out: &mut Sink, sources: &Sources, index: usize, group: &Group) {
     let _ = writeln!(out, "<section class=\"group\" id=\"group-{index}\">");
     match &group.subject {
         Subject::App { name, kind, purpose, .. } => {
@@ -328,7 +334,7 @@ fn render_group(out: &mut String, sources: &Sources, index: usize, group: &Group
     out.push_str("</section>\n");
 }
 
-fn render_finding(out: &mut String, sources: &Sources, f: &Finding) {
+fn render_finding(out: &mut Sink, sources: &Sources, f: &Finding) {
     let severity = f.severity.name();
     let _ = writeln!(
         out,
@@ -417,7 +423,7 @@ fn code_spans(text: &str) -> String {
 }
 
 /// The rules that have findings: summary, what they check, where the full page is.
-fn rules_section(out: &mut String, outcome: &Outcome) {
+fn rules_section(out: &mut Sink, outcome: &Outcome) {
     let used: Vec<_> = RULES
         .iter()
         .filter(|r| outcome.findings.iter().chain(outcome.suppressed.iter().map(|(f, _)| f)).any(|f| f.rule == r.id))

@@ -9,6 +9,7 @@ use miette::{
 };
 
 use super::Summary;
+use super::clean::{self, Keep};
 use crate::engine::Outcome;
 use crate::finding::{Finding, Label, Severity};
 use crate::source::{FileId, Sources};
@@ -20,13 +21,20 @@ pub struct Style {
 }
 
 pub fn render(outcome: &Outcome, style: &Style) -> String {
+    super::to_string(|out| write(outcome, style, out))
+}
+
+pub fn write(outcome: &Outcome, style: &Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
-    let mut out = String::new();
+    let mut out = super::Sink::new(out);
+    let mut text = String::new();
     for finding in &outcome.findings {
         let diagnostic = Rendered::from_finding(&outcome.project.sources, finding);
+        text.clear();
         // Writing to a String cannot fail.
-        let _ = handler.render_report(&mut out, &diagnostic);
+        let _ = handler.render_report(&mut text, &diagnostic);
+        out.push_str(&text);
         out.push('\n');
     }
     if let Some((rev, changes)) = &outcome.drift {
@@ -34,7 +42,7 @@ pub fn render(outcome: &Outcome, style: &Style) -> String {
     }
     out.push_str(&Summary::of(outcome).to_string());
     out.push('\n');
-    out
+    out.finish()
 }
 
 /// "policy drift since main:" and a line per changed value, with where it is now.
@@ -49,10 +57,11 @@ fn drift_text(outcome: &Outcome, rev: &str, changes: &[crate::drift::Drift]) -> 
         match change.loc {
             Some(loc) => {
                 let line = outcome.project.sources.get(loc.file).line_col(loc.span.start).line;
-                out.push_str(&format!("  {change}  ({}:{line})\n", change.path));
+                out.push_str(&clean::line(&format!("  {change}  ({}:{line})", change.path)));
             }
-            None => out.push_str(&format!("  {change}  ({}, deleted)\n", change.path)),
+            None => out.push_str(&clean::line(&format!("  {change}  ({}, deleted)", change.path))),
         }
+        out.push('\n');
     }
     out.push('\n');
     out
@@ -65,7 +74,8 @@ struct Rendered {
     code: Option<&'static str>,
     severity: miette::Severity,
     help: Option<String>,
-    source: NamedSource<Excerpt>,
+    /// `None` when the file cannot be shown (it changed while forcelint ran).
+    source: Option<NamedSource<Excerpt>>,
     labels: Vec<LabeledSpan>,
     related: Vec<Rendered>,
 }
@@ -73,7 +83,7 @@ struct Rendered {
 impl Rendered {
     fn from_finding(sources: &Sources, f: &Finding) -> Rendered {
         let file = f.primary.loc.file;
-        let mut labels = vec![LabeledSpan::new_primary_with_span(Some(f.primary.text.clone()), span(&f.primary))];
+        let mut here = vec![(&f.primary, true)];
         // Labels in other files become related diagnostics, one per file, in order.
         let mut elsewhere: Vec<(FileId, Vec<&Label>)> = Vec::new();
         for label in &f.related {
@@ -81,7 +91,7 @@ impl Rendered {
                 continue;
             }
             if label.loc.file == file {
-                labels.push(LabeledSpan::new_with_span(Some(label.text.clone()), span(label)));
+                here.push((label, false));
             } else {
                 match elsewhere.iter_mut().find(|(id, _)| *id == label.loc.file) {
                     Some((_, list)) => list.push(label),
@@ -89,14 +99,21 @@ impl Rendered {
                 }
             }
         }
-        let mut help = f.help.clone();
+        let mut help = f.help.as_deref().map(|h| clean::text(h, Keep::Lines).into_owned());
+        let mut notes = Vec::new();
         if let Some(app) = &f.app {
             // Evidence goes in the note, with its line: as labels it would crowd the snippet.
-            let mut notes = vec![format!("note: {}", super::purpose_note(sources, app))];
-            notes.extend(app.notes.iter().map(|n| format!("note: {n}")));
+            notes.push(format!("note: {}", clean::line(&super::purpose_note(sources, app))));
+            notes.extend(app.notes.iter().map(|n| format!("note: {}", clean::line(n))));
             if let Some(owner) = &app.owner {
-                notes.push(format!("note: owner: {owner}"));
+                notes.push(format!("note: owner: {}", clean::line(owner)));
             }
+        }
+        let (source, labels) = shown_in(sources, file, &here);
+        if source.is_none() {
+            notes.push(format!("note: {}", changed_note(sources, file)));
+        }
+        if !notes.is_empty() {
             let notes = notes.join("\n");
             help = Some(match help {
                 Some(h) => format!("{h}\n{notes}"),
@@ -104,7 +121,7 @@ impl Rendered {
             });
         }
         Rendered {
-            message: f.message.clone(),
+            message: clean::line(&f.message).into_owned(),
             code: Some(f.rule),
             severity: match f.severity {
                 Severity::Error => miette::Severity::Error,
@@ -112,43 +129,84 @@ impl Rendered {
                 Severity::Info => miette::Severity::Advice,
             },
             help,
-            source: named(sources, file, labels.iter().map(|l| Span::new(l.offset(), l.offset() + l.len()))),
+            source,
             labels,
             related: elsewhere
                 .into_iter()
-                .map(|(id, list)| Rendered {
-                    message: format!("related: {}", sources.path(id).display()),
-                    code: None,
-                    severity: miette::Severity::Advice,
-                    help: None,
-                    source: named(sources, id, list.iter().map(|l| l.loc.span)),
-                    labels: list
-                        .into_iter()
-                        .map(|l| LabeledSpan::new_primary_with_span(Some(l.text.clone()), span(l)))
-                        .collect(),
-                    related: Vec::new(),
+                .map(|(id, list)| {
+                    let here: Vec<(&Label, bool)> = list.into_iter().map(|l| (l, true)).collect();
+                    let (source, labels) = shown_in(sources, id, &here);
+                    Rendered {
+                        message: format!("related: {}", clean::line(&super::display_path(sources.path(id)))),
+                        code: None,
+                        severity: miette::Severity::Advice,
+                        help: source.is_none().then(|| format!("note: {}", changed_note(sources, id))),
+                        source,
+                        labels,
+                        related: Vec::new(),
+                    }
                 })
                 .collect(),
         }
     }
 }
 
-fn span(label: &Label) -> SourceSpan {
-    SourceSpan::new(label.loc.span.start.into(), label.loc.span.len())
+/// The part of a file around `labels` that miette shows, and the labels in it (`true`:
+/// primary). `None` and no labels when the file's text is not there to show (it changed
+/// while forcelint ran): miette would print its own "Failed to read contents" instead.
+fn shown_in(
+    sources: &Sources,
+    id: FileId,
+    labels: &[(&Label, bool)],
+) -> (Option<NamedSource<Excerpt>>, Vec<LabeledSpan>) {
+    let file = sources.get(id);
+    let len = file.text().len();
+    if file.changed() || labels.iter().any(|(l, _)| l.loc.span.end > len) {
+        return (None, Vec::new());
+    }
+    // A label over a long value is shown over its start.
+    let text = file.text();
+    let shown = |span: Span| {
+        let mut end = span.end.min(span.start + EXCERPT_BYTES);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        Span::new(span.start, end)
+    };
+    let excerpt = Excerpt::around(file, labels.iter().map(|(l, _)| shown(l.loc.span)));
+    let labels = labels
+        .iter()
+        .map(|&(l, primary)| {
+            let text = Some(clean::line(&l.text).into_owned());
+            let span = excerpt.span(shown(l.loc.span));
+            if primary {
+                LabeledSpan::new_primary_with_span(text, span)
+            } else {
+                LabeledSpan::new_with_span(text, span)
+            }
+        })
+        .collect();
+    let name = clean::line(&super::display_path(&file.path)).into_owned();
+    (Some(NamedSource::new(name, excerpt)), labels)
 }
 
-/// The part of a file around `spans` that miette shows.
-fn named(sources: &Sources, id: FileId, spans: impl Iterator<Item = Span>) -> NamedSource<Excerpt> {
-    let file = sources.get(id);
-    NamedSource::new(file.path.to_string_lossy().replace('\\', "/"), Excerpt::around(file, spans))
+/// Says why a finding is shown without its place in the file.
+fn changed_note(sources: &Sources, id: FileId) -> String {
+    format!(
+        "{} changed while forcelint ran, so this finding is shown without its place in it; run forcelint again",
+        clean::line(&super::display_path(sources.path(id)))
+    )
 }
 
 /// Lines around a finding's labels: all that miette shows of a file. Handing it the whole
 /// file cost a copy and a scan from the start for every finding, which made a file with many
-/// findings take time quadratic in its size (minutes for a 200 KB file).
+/// findings take time quadratic in its size (minutes for a 200 KB file). Its characters a
+/// terminal would act on are replaced (`clean`), so offsets into it are mapped (`span`).
 #[derive(Debug)]
 struct Excerpt {
     text: String,
+    /// Where replacements made `text` longer than the file's bytes it shows.
+    shifts: Vec<(usize, usize)>,
     /// Where `text` starts in the file: offset, line (0-based), and column in characters (0
     /// but in a long line cut short).
     offset: usize,
@@ -162,10 +220,6 @@ const EXCERPT_LINES: usize = 2;
 const EXCERPT_BYTES: usize = 1024;
 
 impl Excerpt {
-    fn whole(text: String) -> Excerpt {
-        Excerpt { text, offset: 0, line: 0, column: 0 }
-    }
-
     fn around(file: &crate::source::SourceFile, spans: impl Iterator<Item = Span>) -> Excerpt {
         let text = file.text();
         let (lo, hi) = spans.fold((usize::MAX, 0), |(lo, hi), s| (lo.min(s.start), hi.max(s.end)));
@@ -187,7 +241,16 @@ impl Excerpt {
             }
         }
         let at = file.line_col(start);
-        Excerpt { text: text[start..end].to_string(), offset: start, line: at.line - 1, column: at.column - 1 }
+        let (shown, shifts) = clean::text_with_shifts(&text[start..end], Keep::Lines);
+        Excerpt { text: shown, shifts, offset: start, line: at.line - 1, column: at.column - 1 }
+    }
+
+    /// A span of the file as miette is to ask for it: offsets past the excerpt's start are
+    /// into its (cleaned) text.
+    fn span(&self, span: Span) -> SourceSpan {
+        let local = |o: usize| self.offset + clean::shifted(&self.shifts, o.saturating_sub(self.offset));
+        let (start, end) = (local(span.start), local(span.end.max(span.start)));
+        SourceSpan::new(start.into(), end - start)
     }
 }
 
@@ -240,7 +303,7 @@ impl Diagnostic for Rendered {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -259,16 +322,18 @@ impl Diagnostic for Rendered {
 pub fn config_error(error: &crate::config::ConfigError, color: bool) -> String {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    // A long line is cut around the error, as in findings.
+    let file = crate::source::SourceFile::new(error.path.clone(), error.text.clone());
+    let at = Span::new(error.span.start.min(error.text.len()), error.span.end.min(error.text.len()));
+    let excerpt = Excerpt::around(&file, std::iter::once(at));
+    let span = excerpt.span(at);
     let diagnostic = Rendered {
-        message: format!("invalid config: {}", error.message),
+        message: format!("invalid config: {}", clean::line(&error.message)),
         code: None,
         severity: miette::Severity::Error,
-        help: error.help.clone(),
-        source: NamedSource::new(error.path.to_string_lossy().replace('\\', "/"), Excerpt::whole(error.text.clone())),
-        labels: vec![LabeledSpan::new_primary_with_span(
-            Some("here".to_string()),
-            SourceSpan::new(error.span.start.into(), error.span.len()),
-        )],
+        help: error.help.as_deref().map(|h| clean::text(h, Keep::Lines).into_owned()),
+        source: Some(NamedSource::new(clean::line(&super::display_path(&error.path)), excerpt)),
+        labels: vec![LabeledSpan::new_primary_with_span(Some("here".to_string()), span)],
         related: Vec::new(),
     };
     let mut out = String::new();

@@ -118,7 +118,7 @@ fn location<'a>(sources: &Sources, label: &'a Label) -> JsonLocation<'a> {
     };
     JsonLocation {
         // Forward slashes on every platform, so reports compare across machines.
-        path: file.path.to_string_lossy().replace('\\', "/"),
+        path: super::display_path(&file.path),
         start: position(label.loc.span.start),
         end: position(label.loc.span.end),
         label: &label.text,
@@ -145,6 +145,10 @@ fn finding<'a>(sources: &Sources, f: &'a Finding) -> JsonFinding<'a> {
 }
 
 pub fn render(outcome: &Outcome) -> String {
+    super::to_string(|out| write(outcome, out))
+}
+
+pub fn write(outcome: &Outcome, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let sources = &outcome.project.sources;
     let summary = Summary::of(outcome);
     let labels: Vec<Label> =
@@ -198,7 +202,5 @@ pub fn render(outcome: &Outcome) -> String {
                 .collect(),
         }),
     };
-    let mut out = serde_json::to_string_pretty(&report).expect("plain data serializes");
-    out.push('\n');
-    out
+    super::write_json(&report, out)
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::{Group, Subject, escape_markup, full_text, groups, location_text, metadata_type, report_path};
+use super::{Group, Sink, Subject, escape_markup, full_text, groups, location_text, metadata_type, report_path};
 use crate::engine::Outcome;
 use crate::finding::Finding;
 use crate::source::Sources;
@@ -34,10 +34,26 @@ struct Case {
 }
 
 pub fn render(outcome: &Outcome) -> String {
+    super::to_string(|out| write(outcome, out))
+}
+
+pub fn write(outcome: &Outcome, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let sources = &outcome.project.sources;
-    let mut suites = String::new();
+    let groups = groups(outcome);
+    // The totals come first, in the root element: counted before the suites are written.
     let (mut total, mut failed, mut skipped) = (0, 0, 0);
-    for group in groups(outcome) {
+    for group in &groups {
+        total += group.findings.len() + group.suppressed.len() + usize::from(group.findings.is_empty());
+        failed += group.findings.len();
+        skipped += group.suppressed.len();
+    }
+    let mut out = Sink::new(out);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"forcelint\" tests=\"{total}\" failures=\"{failed}\" errors=\"0\" skipped=\"{skipped}\" time=\"0\">"
+    );
+    for group in groups {
         let (name, classname, properties) = match &group.subject {
             Subject::App { name, kind, purpose, .. } => {
                 let mut properties = vec![("type", metadata_type(*kind)), ("purpose", purpose.name())];
@@ -51,25 +67,22 @@ pub fn render(outcome: &Outcome) -> String {
         let cases = cases(sources, &group);
         let failures = group.findings.len();
         let skips = group.suppressed.len();
-        total += cases.len();
-        failed += failures;
-        skipped += skips;
         let _ = writeln!(
-            suites,
+            out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skips}\" time=\"0\">",
             attr(&name),
             cases.len()
         );
         if !properties.is_empty() {
-            suites.push_str("    <properties>\n");
+            out.push_str("    <properties>\n");
             for (key, value) in properties {
-                let _ = writeln!(suites, "      <property name=\"{key}\" value=\"{}\"/>", attr(value));
+                let _ = writeln!(out, "      <property name=\"{key}\" value=\"{}\"/>", attr(value));
             }
-            suites.push_str("    </properties>\n");
+            out.push_str("    </properties>\n");
         }
         for case in cases {
             let _ = write!(
-                suites,
+                out,
                 "    <testcase name=\"{}\" classname=\"{}\" file=\"{}\" line=\"{}\" time=\"0\"",
                 attr(&case.name),
                 attr(&classname),
@@ -78,21 +91,15 @@ pub fn render(outcome: &Outcome) -> String {
             );
             match case.body {
                 Some(body) => {
-                    let _ = writeln!(suites, ">\n      {body}\n    </testcase>");
+                    let _ = writeln!(out, ">\n      {body}\n    </testcase>");
                 }
-                None => suites.push_str("/>\n"),
+                None => out.push_str("/>\n"),
             }
         }
-        suites.push_str("  </testsuite>\n");
+        out.push_str("  </testsuite>\n");
     }
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"forcelint\" tests=\"{total}\" failures=\"{failed}\" errors=\"0\" skipped=\"{skipped}\" time=\"0\">"
-    );
-    out.push_str(&suites);
     out.push_str("</testsuites>\n");
-    out
+    out.finish()
 }
 
 fn cases(sources: &Sources, group: &Group) -> Vec<Case> {

@@ -6,7 +6,9 @@
 use std::fmt::Write;
 
 use super::snippet::{self, Line};
-use super::{Group, Span, Subject, Summary, code_spans, groups, location_text, purpose_note, report_path, rule_url};
+use super::{
+    Group, Sink, Span, Subject, Summary, code_spans, groups, location_text, purpose_note, report_path, rule_url,
+};
 use crate::engine::Outcome;
 use crate::finding::{Finding, Label, Severity};
 use crate::model::Purpose;
@@ -18,10 +20,15 @@ pub const FOLD: usize = 3;
 const CONTEXT: usize = 2;
 
 pub fn render(outcome: &Outcome) -> String {
+    super::to_string(|out| write(outcome, out))
+}
+
+pub fn write(outcome: &Outcome, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let sources = &outcome.project.sources;
     let summary = Summary::of(outcome);
     let groups = groups(outcome);
-    let mut out = String::from("## forcelint\n\n");
+    let mut out = Sink::new(out);
+    out.push_str("## forcelint\n\n");
     let _ = writeln!(out, "{}\n", inline(&summary.to_string()));
 
     out.push_str("| severity | findings |\n|---|---:|\n");
@@ -98,10 +105,10 @@ pub fn render(outcome: &Outcome) -> String {
         }
         out.push_str("\n</details>\n");
     }
-    out
+    out.finish()
 }
 
-fn render_group(out: &mut String, sources: &Sources, group: &Group) {
+fn render_group(out: &mut Sink, sources: &Sources, group: &Group) {
     match &group.subject {
         Subject::App { name, kind, purpose, .. } => {
             let _ = writeln!(out, "#### {} ({}, {})\n", code(name), kind.describe(), purpose.name());
@@ -141,7 +148,7 @@ fn render_group(out: &mut String, sources: &Sources, group: &Group) {
     }
 }
 
-fn render_finding(out: &mut String, sources: &Sources, f: &Finding) {
+fn render_finding(out: &mut Sink, sources: &Sources, f: &Finding) {
     let _ = writeln!(
         out,
         "**{}** {} at {}<br>\n{}\n",
@@ -171,7 +178,7 @@ fn snippet_block(sources: &Sources, label: &Label) -> String {
     }
     let width = lines.iter().map(|l| l.number.to_string().len()).max().unwrap_or(1);
     let language = if report_path(sources, label.loc.file).ends_with(".toml") { "toml" } else { "xml" };
-    let caption = label.text.replace(['\n', '\r'], " ");
+    let caption = super::clean::line(&label.text.replace(['\n', '\r'], " ")).into_owned();
     let mut body = String::new();
     let last_marked = lines.iter().rposition(|l| l.marked);
     for (i, Line { number, text, marked, underline }) in lines.iter().enumerate() {
@@ -205,7 +212,7 @@ fn rule_link(rule: &str) -> String {
 
 /// A code span holding `text` literally, whatever backticks it contains.
 pub fn code(text: &str) -> String {
-    let text = text.replace(['\n', '\r'], " ");
+    let text = super::clean::line(&text.replace(['\n', '\r'], " ")).into_owned();
     let fence = "`".repeat(longest_run(&text, '`') + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') || text.trim().is_empty() { " " } else { "" };
     format!("{fence}{pad}{text}{pad}{fence}")
@@ -238,7 +245,7 @@ fn escape(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '\n' => out.push_str("<br>"),
             '\r' => {}
-            c => out.push(c),
+            c => out.push(super::clean::replacement(c, super::clean::Keep::Tab).unwrap_or(c)),
         }
     }
     out

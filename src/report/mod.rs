@@ -1,6 +1,7 @@
 //! Output formats. Each renders from `Outcome` and `Finding`, never from another format's
 //! text; only `human` knows miette. The helpers here are what several formats share.
 
+pub mod clean;
 pub mod concise;
 pub mod github;
 pub mod gitlab;
@@ -12,7 +13,7 @@ pub mod markdown;
 pub mod sarif;
 mod snippet;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::engine::Outcome;
 use crate::finding::{AppRef, Finding, Severity};
@@ -54,16 +55,26 @@ pub fn rule_url(id: &str) -> String {
 
 /// Renders `outcome` in `format`. `style` is used by `human` only.
 pub fn render(outcome: &Outcome, format: Format, style: &human::Style) -> String {
+    to_string(|out| write(outcome, format, style, out))
+}
+
+/// Writes `outcome` in `format` to `out` as it is rendered; the first write error.
+pub fn write(
+    outcome: &Outcome,
+    format: Format,
+    style: &human::Style,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     match format {
-        Format::Human => human::render(outcome, style),
-        Format::Concise => concise::render(outcome),
-        Format::Json => json::render(outcome),
-        Format::Sarif => sarif::render(outcome),
-        Format::Github => github::render(outcome),
-        Format::Gitlab => gitlab::render(outcome),
-        Format::Junit => junit::render(outcome),
-        Format::Markdown => markdown::render(outcome),
-        Format::Html => html::render(outcome),
+        Format::Human => human::write(outcome, style, out),
+        Format::Concise => concise::write(outcome, out),
+        Format::Json => json::write(outcome, out),
+        Format::Sarif => sarif::write(outcome, out),
+        Format::Github => github::write(outcome, out),
+        Format::Gitlab => gitlab::write(outcome, out),
+        Format::Junit => junit::write(outcome, out),
+        Format::Markdown => markdown::write(outcome, out),
+        Format::Html => html::write(outcome, out),
     }
 }
 
@@ -139,7 +150,7 @@ impl std::fmt::Display for Summary {
 /// A source path as reports show it: forward slashes, without `./` segments. Relative
 /// paths are relative to the working directory.
 pub fn report_path(sources: &Sources, file: FileId) -> String {
-    let mut path = sources.path(file).to_string_lossy().replace('\\', "/");
+    let mut path = display_path(sources.path(file));
     while let Some(rest) = path.strip_prefix("./") {
         path = rest.to_string();
     }
@@ -147,6 +158,12 @@ pub fn report_path(sources: &Sources, file: FileId) -> String {
         path = path.replace("/./", "/");
     }
     path
+}
+
+/// A path with forward slashes on Windows; elsewhere `\\` is a character of a file name, kept.
+pub fn display_path(path: &std::path::Path) -> String {
+    let text = path.to_string_lossy();
+    if cfg!(windows) { text.replace('\\', "/") } else { text.into_owned() }
 }
 
 /// The file name alone, for short locations.
@@ -287,6 +304,7 @@ impl Group<'_> {
 
 /// Every app of the project in project order (with or without findings), then apps only
 /// findings know, then one group per file for findings without an app, in path order.
+/// Groups are found through indexes: a search per finding made large projects quadratic.
 pub fn groups(outcome: &Outcome) -> Vec<Group<'_>> {
     let project = &outcome.project;
     let mut groups: Vec<Group> = project
@@ -297,41 +315,40 @@ pub fn groups(outcome: &Outcome) -> Vec<Group<'_>> {
             suppressed: Vec::new(),
         })
         .collect();
+    // By the app's root element (two apps may share a name); the first app of an anchor wins.
+    let mut by_anchor: HashMap<Location, usize> = HashMap::new();
+    for (i, g) in groups.iter().enumerate() {
+        if let Subject::App { app: Some(app), .. } = g.subject {
+            by_anchor.entry(app.anchor).or_insert(i);
+        }
+    }
+    let mut unknown: BTreeMap<(&str, AppKind), usize> = BTreeMap::new();
+    let mut by_file: HashMap<FileId, usize> = HashMap::new();
     let mut files: Vec<Group> = Vec::new();
     let all = outcome.findings.iter().map(|f| (f, None)).chain(outcome.suppressed.iter().map(|s| (&s.0, Some(s))));
     for (finding, suppressed) in all {
         let group = match &finding.app {
             Some(a) => {
-                // By the app's root element: two apps may share a name.
-                let found = groups.iter().position(|g| {
-                    matches!(g.subject, Subject::App { app: Some(app), .. } if app.anchor == a.anchor)
-                        || matches!(g.subject, Subject::App { name, kind, app: None, .. } if name == a.name && kind == a.kind)
-                });
-                match found {
-                    Some(i) => &mut groups[i],
-                    None => {
+                let i = match by_anchor.get(&a.anchor) {
+                    Some(&i) => i,
+                    None => *unknown.entry((a.name.as_str(), a.kind)).or_insert_with(|| {
                         groups.push(Group {
                             subject: Subject::App { name: &a.name, kind: a.kind, purpose: a.purpose, app: None },
                             findings: Vec::new(),
                             suppressed: Vec::new(),
                         });
-                        groups.last_mut().expect("just pushed")
-                    }
-                }
+                        groups.len() - 1
+                    }),
+                };
+                &mut groups[i]
             }
             None => {
                 let file = finding.primary.loc.file;
-                match files.iter().position(|g| g.subject == Subject::File(file)) {
-                    Some(i) => &mut files[i],
-                    None => {
-                        files.push(Group {
-                            subject: Subject::File(file),
-                            findings: Vec::new(),
-                            suppressed: Vec::new(),
-                        });
-                        files.last_mut().expect("just pushed")
-                    }
-                }
+                let i = *by_file.entry(file).or_insert_with(|| {
+                    files.push(Group { subject: Subject::File(file), findings: Vec::new(), suppressed: Vec::new() });
+                    files.len() - 1
+                });
+                &mut files[i]
             }
         };
         match suppressed {
@@ -339,7 +356,7 @@ pub fn groups(outcome: &Outcome) -> Vec<Group<'_>> {
             None => group.findings.push(finding),
         }
     }
-    files.sort_by_key(|g| match g.subject {
+    files.sort_by_cached_key(|g| match g.subject {
         Subject::File(id) => report_path(&project.sources, id),
         Subject::App { .. } => String::new(),
     });
@@ -356,9 +373,12 @@ pub fn metadata_type(kind: AppKind) -> &'static str {
 }
 
 /// Text for XML or HTML (element content or a quoted attribute): `&`, `<`, `>`, `"` and
-/// `'` escaped, and characters XML 1.0 does not allow replaced by U+FFFD.
+/// `'` escaped, controls shown as `clean` shows them, characters XML 1.0 does not allow
+/// replaced by U+FFFD, and the second `:` of `::` and `#` of `##` written as references, so
+/// that no line of the output starts a workflow command (the parsed text is the same).
 pub fn escape_markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    let mut previous = '\0';
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -366,10 +386,13 @@ pub fn escape_markup(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            ':' if previous == ':' => out.push_str("&#58;"),
+            '#' if previous == '#' => out.push_str("&#35;"),
             '\t' | '\n' | '\r' => out.push(c),
-            c if c < ' ' || c == '\u{fffe}' || c == '\u{ffff}' => out.push('\u{fffd}'),
-            c => out.push(c),
+            '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
+            c => out.push(clean::replacement(c, clean::Keep::Lines).unwrap_or(c)),
         }
+        previous = c;
     }
     out
 }
@@ -400,4 +423,124 @@ pub fn code_spans(text: &str) -> Vec<Span<'_>> {
     }
     out.retain(|s| *s != Span::Text(""));
     out
+}
+
+/// Where a report is written, piece by piece: a report is never built whole in memory (a
+/// file with many findings made reports of gigabytes). Text is gathered up to `CHUNK` bytes,
+/// then written; the first write error is kept, and later text is dropped.
+pub struct Sink<'w> {
+    out: &'w mut dyn std::io::Write,
+    buf: String,
+    error: Option<std::io::Error>,
+}
+
+const CHUNK: usize = 64 * 1024;
+
+impl<'w> Sink<'w> {
+    pub fn new(out: &'w mut dyn std::io::Write) -> Self {
+        Sink { out, buf: String::new(), error: None }
+    }
+
+    pub fn push_str(&mut self, text: &str) {
+        self.buf.push_str(text);
+        if self.buf.len() >= CHUNK {
+            self.flush();
+        }
+    }
+
+    pub fn push(&mut self, c: char) {
+        self.buf.push(c);
+    }
+
+    fn flush(&mut self) {
+        if self.error.is_none()
+            && let Err(e) = self.out.write_all(self.buf.as_bytes())
+        {
+            self.error = Some(e);
+        }
+        self.buf.clear();
+    }
+
+    /// Writes what is left; the first error, if any.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.flush();
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => self.out.flush(),
+        }
+    }
+}
+
+impl std::fmt::Write for Sink<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.push_str(s);
+        Ok(())
+    }
+}
+
+/// A report's text, for tests and callers that want it whole.
+pub fn to_string(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> String {
+    let mut bytes = Vec::new();
+    write(&mut bytes).expect("writing to memory does not fail");
+    String::from_utf8(bytes).expect("reports are UTF-8")
+}
+
+/// Serializes `value` as pretty JSON to `out`, with a line break after it. DEL and C1
+/// controls are written as `\u` escapes, as JSON writes C0 ones: the value read back is the
+/// same, and a JSON report shown in a terminal cannot act on it.
+pub fn write_json(value: &impl serde::Serialize, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::with_capacity(CHUNK, out);
+    let mut serializer =
+        serde_json::Serializer::with_formatter(&mut out, SafeJson(serde_json::ser::PrettyFormatter::new()));
+    value.serialize(&mut serializer).map_err(std::io::Error::other)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
+use std::io::Write as _;
+
+struct SafeJson<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+impl serde_json::ser::Formatter for SafeJson<'_> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        let mut rest = fragment;
+        while let Some(at) = rest.find(|c: char| ('\u{7f}'..='\u{9f}').contains(&c)) {
+            writer.write_all(&rest.as_bytes()[..at])?;
+            let c = rest[at..].chars().next().expect("found");
+            write!(writer, "\\u{:04x}", c as u32)?;
+            rest = &rest[at + c.len_utf8()..];
+        }
+        writer.write_all(rest.as_bytes())
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
 }

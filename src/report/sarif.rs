@@ -271,6 +271,10 @@ fn result(outcome: &Outcome, f: &Finding, fingerprint: String, suppression: Opti
 }
 
 pub fn render(outcome: &Outcome) -> String {
+    super::to_string(|out| write(outcome, out))
+}
+
+pub fn write(outcome: &Outcome, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let sources = &outcome.project.sources;
     let all = outcome.findings.iter().chain(outcome.suppressed.iter().map(|(f, _)| f));
     let mut prints = fingerprints(outcome, all).into_iter();
@@ -330,9 +334,7 @@ pub fn render(outcome: &Outcome) -> String {
             column_kind: "unicodeCodePoints",
         }],
     };
-    let mut out = serde_json::to_string_pretty(&log).expect("plain data serializes");
-    out.push('\n');
-    out
+    super::write_json(&log, out)
 }
 
 #[cfg(test)]

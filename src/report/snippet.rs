@@ -98,9 +98,9 @@ fn cut(line: &str, at: usize) -> (usize, usize) {
     (from, to)
 }
 
-/// The text as displayed: tabs expanded, byte-order mark removed.
+/// The text as displayed: tabs expanded, byte-order mark removed, controls escaped.
 fn shown(text: &str) -> String {
-    text.replace('\u{feff}', "").replace('\t', TAB)
+    super::clean::line(&text.replace('\u{feff}', "").replace('\t', TAB)).into_owned()
 }
 
 #[cfg(test)]
