@@ -52,7 +52,10 @@ pub fn xml_parse(data: &[u8]) {
             for (kept, whole) in kept.root.nodes.iter().zip(&whole.root.nodes) {
                 match (kept, whole) {
                     (Node::Element(k), Node::Element(w)) => {
-                        assert_eq!((&k.name, k.span, k.name_span, k.nil), (&w.name, w.span, w.name_span, w.nil));
+                        assert_eq!(
+                            (&k.name, k.span, k.name_span, k.nil, k.foreign),
+                            (&w.name, w.span, w.name_span, w.nil, w.foreign)
+                        );
                         let same = format!("{:?}", k.nodes) == format!("{:?}", w.nodes);
                         let only_comments = k.nodes.iter().all(|n| matches!(n, Node::Comment(_)));
                         assert!(if keep(&w.name) { same } else { only_comments }, "<{}> kept wrongly", w.name);
