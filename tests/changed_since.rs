@@ -171,7 +171,7 @@ fn paths_with_dot_dot_or_through_a_link_match_the_changed_files() {
     let direct = changed_findings(d, &[Path::new(".")]);
     assert_eq!((direct.0, direct.1), (1, 1), "{}", direct.2);
     let dotted = d.join("force-app/../force-app");
-    let file = d.join(format!("force-app/main/../main/default/connectedApps/Sync.connectedApp-meta.xml"));
+    let file = d.join("force-app/main/../main/default/connectedApps/Sync.connectedApp-meta.xml");
     let link = tempfile::tempdir().unwrap();
     let linked = link.path().join("repo");
     std::os::unix::fs::symlink(d, &linked).unwrap();
