@@ -620,3 +620,83 @@ fn a_metadata_file_whose_name_is_not_utf8_is_linted_under_a_lossy_name() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn what_salesforce_would_refuse_or_not_read_is_reported_not_silently_judged() {
+    const NS: &str = "xmlns=\"http://soap.sforce.com/2006/04/metadata\"";
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: String| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let app = |name: &str, policy: &str, extra: &str| {
+        format!(
+            "<ConnectedApp {NS} xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:x=\"urn:x\"><label>{name}</label>\
+             <oauthConfig><callbackUrl>https://x.example.com/cb</callbackUrl><scopes>RefreshToken</scopes></oauthConfig>\
+             <oauthPolicy>{policy}</oauthPolicy>{extra}</ConnectedApp>"
+        )
+    };
+    // Item 11: twice; item 12: `nil` outside the schema-instance namespace; item 17: a sign;
+    // item 19: the expiring policy in a foreign namespace is not read.
+    write(
+        &format!("Twice{SUFFIX}"),
+        app(
+            "Twice",
+            "<refreshTokenPolicy>infinite</refreshTokenPolicy><refreshTokenPolicy>zero</refreshTokenPolicy>",
+            "",
+        ),
+    );
+    write(&format!("Nil{SUFFIX}"), app("Nil", "<refreshTokenPolicy nil=\"true\">zero</refreshTokenPolicy>", ""));
+    write(
+        &format!("Signed{SUFFIX}"),
+        app(
+            "Signed",
+            "<refreshTokenPolicy>specific_lifetime:+5:DAYS</refreshTokenPolicy>",
+            "<sessionPolicy><sessionTimeout>+15</sessionTimeout></sessionPolicy>",
+        ),
+    );
+    write(
+        &format!("Foreign{SUFFIX}"),
+        app(
+            "Foreign",
+            "<x:refreshTokenPolicy>zero</x:refreshTokenPolicy><refreshTokenPolicy xmlns=\"\">zero</refreshTokenPolicy>",
+            "",
+        ),
+    );
+    // Item 14: two org settings; item 20: a malformed login IP range.
+    let settings = format!(
+        "<SecuritySettings {NS}><sessionSettings><sessionTimeout>TwoHours</sessionTimeout></sessionSettings></SecuritySettings>"
+    );
+    write("a/Security.settings-meta.xml", settings.clone());
+    write("b/Security.settings-meta.xml", settings);
+    write(
+        "Admin.profile-meta.xml",
+        format!(
+            "<Profile {NS}><loginIpRanges><startAddress>10.0.0.300</startAddress><endAddress>10.0.0.1</endAddress></loginIpRanges></Profile>"
+        ),
+    );
+
+    let found = findings(&check(&[dir.path()]));
+    let of = |file: &str| -> Vec<(String, String)> {
+        found.iter().filter(|(_, f, _)| f == file).map(|(r, _, m)| (r.clone(), m.clone())).collect()
+    };
+    let invalid = |file: &str| {
+        of(file).into_iter().filter(|(r, _)| r == "invalid-policy-value").map(|(_, m)| m).collect::<Vec<_>>()
+    };
+    assert!(invalid(&format!("Twice{SUFFIX}"))[0].contains("given 2 times"), "{found:#?}");
+    assert!(!of(&format!("Twice{SUFFIX}")).iter().any(|(r, _)| r == "expiring-refresh-token"), "{found:#?}");
+    assert!(of(&format!("Nil{SUFFIX}")).iter().any(|(r, _)| r == "expiring-refresh-token"), "{found:#?}");
+    assert_eq!(invalid(&format!("Signed{SUFFIX}")).len(), 2, "{found:#?}");
+    assert!(
+        of(&format!("Foreign{SUFFIX}"))
+            .iter()
+            .all(|(r, _)| r != "expiring-refresh-token" && r != "invalid-policy-value"),
+        "{found:#?}"
+    );
+    assert!(
+        invalid("Security.settings-meta.xml").iter().any(|m| m.contains("a second `Security.settings`")),
+        "{found:#?}"
+    );
+    assert!(invalid("Admin.profile-meta.xml").iter().any(|m| m.contains("10.0.0.300")), "{found:#?}");
+}
