@@ -137,7 +137,12 @@ pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
 /// Reads and validates a config file found by looking in the repository: a link is
 /// refused, unread (see `source::read_found`).
 pub fn load_found(path: &Path) -> Result<Loaded, ConfigError> {
-    load_with(path, crate::source::read_found_text)
+    load_with(path, crate::source::read_found_text).map_err(|mut e| {
+        if e.message.ends_with(crate::source::LINK_REFUSED) {
+            e.message.push_str("; to use the file it points to, name it with `--config`");
+        }
+        e
+    })
 }
 
 fn load_with(path: &Path, read: fn(&Path, u64) -> std::io::Result<String>) -> Result<Loaded, ConfigError> {

@@ -692,6 +692,40 @@ mod tests {
     }
 
     #[test]
+    fn lookups_stop_at_the_repository_root() {
+        let outer = tempfile::tempdir().unwrap();
+        // Above the repository: a project file and a config that must not count.
+        std::fs::write(outer.path().join("sfdx-project.json"), r#"{"packageDirectories": [{"path": "."}]}"#).unwrap();
+        std::fs::write(outer.path().join(crate::config::FILE_NAME), "").unwrap();
+        let repo = outer.path().join("repo");
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        let file = write(&repo, "apps/A.connectedApp-meta.xml");
+        assert_eq!(super::project_dir(&file), repo.join("apps"), "no project in the repository");
+        assert_eq!(super::config_dir(&file), repo.join("apps"), "no config in the repository");
+        let found = discover(std::slice::from_ref(&file)).unwrap();
+        assert_eq!(found.files.len(), 1, "the project above the repository is not walked");
+        // In the repository, a project's config applies from any folder of it.
+        std::fs::write(repo.join("sfdx-project.json"), r#"{"packageDirectories": [{"path": "apps"}]}"#).unwrap();
+        std::fs::write(repo.join("apps").join(crate::config::FILE_NAME), "").unwrap();
+        assert_eq!(super::config_dir(&file), repo, "the project root, not the subfolder with a config");
+        std::fs::write(repo.join(crate::config::FILE_NAME), "").unwrap();
+        assert_eq!(super::config_dir(&repo.join("apps")), repo);
+    }
+
+    #[test]
+    fn a_missing_package_directory_is_an_error() {
+        let dir = project();
+        let root = dir.path();
+        std::fs::write(
+            root.join("sfdx-project.json"),
+            r#"{"packageDirectories": [{"path": "force-app"}, {"path": "gone"}]}"#,
+        )
+        .unwrap();
+        let err = discover(&[root.to_path_buf()]).unwrap_err();
+        assert!(err.to_string().ends_with("sfdx-project.json: package directory `gone` does not exist"), "{err}");
+    }
+
+    #[test]
     fn a_folder_without_a_project_is_walked_whole() {
         let dir = project();
         let root = dir.path();
