@@ -46,6 +46,31 @@ def write(target, data):
     (folder / f"seed-{hashlib.sha1(data).hexdigest()[:16]}").write_bytes(data)
 
 
+NS = 'xmlns="http://soap.sforce.com/2006/04/metadata"'
+XSI = 'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+# Hostile inputs (issue 12): namespaces and nil, repeated elements, malformed numbers and
+# IP ranges. (kind, full name, text)
+HOSTILE = [
+    (0, "App", f'<ConnectedApp {NS} {XSI} xmlns:x="urn:x"><oauthConfig><scopes>Api</scopes><x:scopes>Full</x:scopes>'
+               '</oauthConfig><oauthPolicy><refreshTokenPolicy nil="true">zero</refreshTokenPolicy>'
+               '<x:ipRelaxation>BYPASS</x:ipRelaxation><ipRelaxation xmlns="">BYPASS</ipRelaxation>'
+               '<y:refreshTokenPolicy xsi:nil="true"/></oauthPolicy></ConnectedApp>'),
+    (0, "App", f'<ConnectedApp {NS}><oauthConfig><scopes>Api</scopes></oauthConfig><oauthPolicy>'
+               '<refreshTokenPolicy>zero</refreshTokenPolicy><refreshTokenPolicy>infinite</refreshTokenPolicy>'
+               '</oauthPolicy><oauthPolicy><ipRelaxation>ENFORCE</ipRelaxation></oauthPolicy>'
+               '<sessionPolicy><sessionTimeout>+15</sessionTimeout></sessionPolicy></ConnectedApp>'),
+    (0, "App", f'<ConnectedApp {NS}><oauthPolicy><refreshTokenPolicy>specific_lifetime:99999999999:DAYS'
+               '</refreshTokenPolicy></oauthPolicy></ConnectedApp>'),
+    (7, "Admin", f'<Profile {NS}><loginIpRanges><startAddress>10.0.0.300</startAddress><endAddress>10.0.0.1'
+                 '</endAddress></loginIpRanges><loginIpRanges><startAddress>10.0.0.9</startAddress><endAddress>'
+                 '10.0.0.1</endAddress></loginIpRanges><loginIpRanges><startAddress>10.0.0.1</startAddress>'
+                 '<endAddress>::1</endAddress></loginIpRanges><loginIpRanges><startAddress>1.1.1.1'
+                 '</startAddress></loginIpRanges></Profile>'),
+    (6, "Security", f'<SecuritySettings {NS}><sessionSettings><sessionTimeout>TwoHours</sessionTimeout>'
+                    '</sessionSettings><sessionSettings/></SecuritySettings>'),
+]
+
+
 def main():
     metadata = sorted(p for p in FIXTURES.rglob("*") if p.is_file() and kind_of(p))
     for path in metadata:
@@ -64,6 +89,16 @@ def main():
         if (root / "forcelint.toml").exists():
             chunks.append(bytes([CONFIG, name_byte("App")]) + (root / "forcelint.toml").read_bytes())
         write("pipeline", b"\0".join(chunks))
+    for kind, full, text in HOSTILE:
+        write("xml_parse", text.encode())
+        write("model_build", bytes([kind]) + text.encode())
+    # Two org settings files, and two policies files for one external client app.
+    org = [bytes([kind_byte(k), name_byte(n)]) + t.encode() for k, n, t in HOSTILE if k == 6] * 2
+    plcy = (f'<ExtlClntAppOauthConfigurablePolicies {NS}><externalClientApplication>Billing_Connector'
+            '</externalClientApplication><refreshTokenPolicyType>Zero</refreshTokenPolicyType>'
+            '</ExtlClntAppOauthConfigurablePolicies>').encode()
+    ecas = [bytes([kind_byte(4), name_byte(n)]) + plcy for n in ["Billing_Connector_oauthPlcy", "App"]]
+    write("pipeline", b"\0".join(org + ecas + [bytes([kind_byte(0), name_byte("App")]) + HOSTILE[1][2].encode()]))
 
 
 if __name__ == "__main__":

@@ -129,11 +129,26 @@ impl Loaded {
     }
 }
 
-/// Reads and validates a config file.
+/// Reads and validates a config file the user named (`--config`): a link is followed.
 pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
+    load_with(path, crate::source::read_text)
+}
+
+/// Reads and validates a config file found by looking in the repository: a link is
+/// refused, unread (see `source::read_found`).
+pub fn load_found(path: &Path) -> Result<Loaded, ConfigError> {
+    load_with(path, crate::source::read_found_text).map_err(|mut e| {
+        if e.message.ends_with(crate::source::LINK_REFUSED) {
+            e.message.push_str("; to use the file it points to, name it with `--config`");
+        }
+        e
+    })
+}
+
+fn load_with(path: &Path, read: fn(&Path, u64) -> std::io::Result<String>) -> Result<Loaded, ConfigError> {
     // Globs are relative to the config's folder, which must be absolute like scanned paths.
     let path = &std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let text = crate::source::read_text(path, crate::source::MAX_CONFIG_SIZE).map_err(|e| ConfigError {
+    let text = read(path, crate::source::MAX_CONFIG_SIZE).map_err(|e| ConfigError {
         path: path.to_path_buf(),
         text: String::new(),
         span: Span::default(),
@@ -293,13 +308,14 @@ fn suggest_field(message: &str) -> Option<String> {
     did_you_mean(field, &candidates).map(|s| format!("did you mean `{s}`?"))
 }
 
-/// Finds the config: `--config`, else `forcelint.toml` in the project root.
-pub fn discover(explicit: Option<&Path>, root: &Path) -> Result<Loaded, ConfigError> {
+/// Finds the config: `--config`, else `forcelint.toml` in `dir` (see
+/// `discover::config_dir`), which must be a file there, not a link.
+pub fn discover(explicit: Option<&Path>, dir: &Path) -> Result<Loaded, ConfigError> {
     match explicit {
         Some(path) => load(path),
         None => {
-            let path = root.join(FILE_NAME);
-            if path.exists() { load(&path) } else { Ok(Loaded::default()) }
+            let path = dir.join(FILE_NAME);
+            if crate::source::present(&path) { load_found(&path) } else { Ok(Loaded::default()) }
         }
     }
 }

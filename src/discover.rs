@@ -18,6 +18,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use serde::Deserialize;
 
 use crate::model::MetadataKind;
+use crate::source::present;
 
 /// A file to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +52,19 @@ impl Discovery {
     }
 }
 
+impl Discovery {
+    /// What `reports` needs, with the paths given canonical (see `drift::canonical`), to
+    /// compare with canonical paths.
+    pub fn canonical(&self) -> Discovery {
+        let canonical = |paths: &[PathBuf]| paths.iter().map(|p| crate::drift::canonical(p)).collect::<Vec<_>>();
+        Discovery {
+            only: self.only.as_deref().map(canonical),
+            folders: canonical(&self.folders),
+            ..Discovery::default()
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DiscoverError {
     #[error("{0}: no such file or directory")]
@@ -59,6 +73,10 @@ pub enum DiscoverError {
     ProjectFile { path: PathBuf, line: usize, column: usize, message: String },
     #[error("{path}: {message}")]
     Io { path: PathBuf, message: String },
+    /// A package directory `sfdx-project.json` names is not there: what the project says it
+    /// is cannot be checked, so the run fails rather than pass on part of it.
+    #[error("{path}: package directory `{directory}` does not exist")]
+    MissingPackage { path: PathBuf, directory: String },
 }
 
 /// Salesforce's built-in `.forceignore` patterns, applied before the project's own.
@@ -115,14 +133,35 @@ pub fn project_dir(path: &Path) -> PathBuf {
         .unwrap_or_else(|| path.to_path_buf())
 }
 
-/// The folder whose `forcelint.toml` applies to `path` (a folder, or a file's folder): the
-/// nearest from there up that has one, else (where `init` writes one) the project root above
-/// it, else the folder itself.
+/// The folder whose `forcelint.toml` applies to `path` (a folder, or a file's folder). The
+/// lookup starts at the project root (see `project_root_from`; without one, the folder
+/// itself), so that a project and any file or folder of it get the same config, and climbs
+/// to the git repository's root, never above it (outside a repository it does not climb):
+/// the nearest folder there with a `forcelint.toml`, else (where `init` writes one) the
+/// folder it started from.
 pub fn config_dir(path: &Path) -> PathBuf {
     let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     let dir = if path.is_dir() { path.clone() } else { path.parent().map(Path::to_path_buf).unwrap_or_default() };
-    let with_config = dir.ancestors().find(|d| d.join(crate::config::FILE_NAME).exists());
-    with_config.map(Path::to_path_buf).or_else(|| project_root_from(&dir)).unwrap_or(dir)
+    let start = project_root_from(&dir).unwrap_or(dir);
+    let in_repository = match up_to_repository(&start) {
+        Some(folders) => folders,
+        None => vec![start.as_path()],
+    };
+    let with_config = in_repository.into_iter().find(|d| present(&d.join(crate::config::FILE_NAME)));
+    with_config.map(Path::to_path_buf).unwrap_or(start)
+}
+
+/// `dir` and the folders above it up to the root of the git repository holding it (the
+/// nearest with a `.git`); `None` outside a repository.
+fn up_to_repository(dir: &Path) -> Option<Vec<&Path>> {
+    let mut folders = Vec::new();
+    for d in dir.ancestors() {
+        folders.push(d);
+        if present(&d.join(".git")) {
+            return Some(folders);
+        }
+    }
+    None
 }
 
 pub fn discover(paths: &[PathBuf]) -> Result<Discovery, DiscoverError> {
@@ -207,8 +246,9 @@ pub fn discover_excluding(
 }
 
 fn candidate(path: &Path) -> Option<Candidate> {
-    let name = path.file_name()?.to_str()?;
-    let (kind, full_name) = MetadataKind::from_file_name(name)?;
+    // A name that is not UTF-8 is read under its lossy form (the bad bytes shown as U+FFFD).
+    let name = path.file_name()?.to_string_lossy();
+    let (kind, full_name) = MetadataKind::from_file_name(&name)?;
     Some(Candidate { path: path.to_path_buf(), kind, full_name: full_name.to_string() })
 }
 
@@ -218,17 +258,19 @@ fn project_root_above(file: &Path) -> Option<PathBuf> {
     project_root_from(file.parent()?)
 }
 
-/// The nearest folder from `dir` up that holds `sfdx-project.json`, else `package.xml`.
-/// (`exists`, not `is_file`: a project file that cannot be read is an error, not no project.)
+/// The nearest folder from `dir` up that holds `sfdx-project.json`, else `package.xml`; in a
+/// git repository, not above its root. (Present, not a file: a project file that cannot be
+/// read, or a link, is an error, not no project.)
 fn project_root_from(dir: &Path) -> Option<PathBuf> {
-    let above = |marker: &str| dir.ancestors().find(|d| d.join(marker).exists()).map(Path::to_path_buf);
+    let folders = up_to_repository(dir).unwrap_or_else(|| dir.ancestors().collect());
+    let above = |marker: &str| folders.iter().find(|d| present(&d.join(marker))).map(|d| d.to_path_buf());
     above("sfdx-project.json").or_else(|| above("package.xml"))
 }
 
 fn scope_for_dir(dir: &Path, notes: &mut Vec<String>) -> Result<Scope, DiscoverError> {
     let project_file = dir.join("sfdx-project.json");
-    let source_dirs = if project_file.exists() {
-        let text = crate::source::read_text(&project_file, crate::source::MAX_CONFIG_SIZE)
+    let source_dirs = if present(&project_file) {
+        let text = crate::source::read_found_text(&project_file, crate::source::MAX_CONFIG_SIZE)
             .map_err(|e| DiscoverError::Io { path: project_file.clone(), message: e.to_string() })?;
         let project: SfdxProject = serde_json::from_str(&text).map_err(|e| DiscoverError::ProjectFile {
             path: project_file.clone(),
@@ -241,11 +283,10 @@ fn scope_for_dir(dir: &Path, notes: &mut Vec<String>) -> Result<Scope, DiscoverE
             let extra = [pkg.unpackaged_metadata, pkg.seed_metadata].into_iter().flatten().map(|e| e.path);
             for rel in std::iter::once(pkg.path).chain(extra) {
                 let d = dir.join(&rel);
-                if d.is_dir() {
-                    dirs.push(d);
-                } else {
-                    notes.push(format!("{}: package directory `{rel}` does not exist", project_file.display()));
+                if !d.is_dir() {
+                    return Err(DiscoverError::MissingPackage { path: project_file, directory: rel });
                 }
+                dirs.push(d);
             }
         }
         dirs
@@ -262,8 +303,8 @@ fn forceignore(root: &Path, notes: &mut Vec<String>) -> Gitignore {
         let _ = builder.add_line(None, pattern);
     }
     let file = root.join(".forceignore");
-    if file.exists() {
-        match crate::source::read_bytes(&file, crate::source::MAX_CONFIG_SIZE) {
+    if present(&file) {
+        match crate::source::read_found(&file, crate::source::MAX_CONFIG_SIZE) {
             Ok(bytes) => {
                 let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
                 for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
@@ -450,7 +491,9 @@ impl Walk<'_> {
                 }
             } else if file_type.is_file() {
                 // The name first: most files are not metadata forcelint reads.
-                let Some((kind, full_name)) = name.to_str().and_then(MetadataKind::from_file_name) else {
+                // Lossily: a name that is not UTF-8 is still linted (see `candidate`).
+                let lossy = name.to_string_lossy();
+                let Some((kind, full_name)) = MetadataKind::from_file_name(&lossy) else {
                     continue;
                 };
                 let path = entry.path();
@@ -646,6 +689,40 @@ mod tests {
             found.files.iter().map(|c| c.path.file_name().unwrap().to_string_lossy().into_owned()).collect();
         assert_eq!(names.len(), 31, "{names:?}");
         assert!(!names.iter().any(|n| n.starts_with("App1") || n.starts_with("Admin")), "{names:?}");
+    }
+
+    #[test]
+    fn lookups_stop_at_the_repository_root() {
+        let outer = tempfile::tempdir().unwrap();
+        // Above the repository: a project file and a config that must not count.
+        std::fs::write(outer.path().join("sfdx-project.json"), r#"{"packageDirectories": [{"path": "."}]}"#).unwrap();
+        std::fs::write(outer.path().join(crate::config::FILE_NAME), "").unwrap();
+        let repo = outer.path().join("repo");
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        let file = write(&repo, "apps/A.connectedApp-meta.xml");
+        assert_eq!(super::project_dir(&file), repo.join("apps"), "no project in the repository");
+        assert_eq!(super::config_dir(&file), repo.join("apps"), "no config in the repository");
+        let found = discover(std::slice::from_ref(&file)).unwrap();
+        assert_eq!(found.files.len(), 1, "the project above the repository is not walked");
+        // In the repository, a project's config applies from any folder of it.
+        std::fs::write(repo.join("sfdx-project.json"), r#"{"packageDirectories": [{"path": "apps"}]}"#).unwrap();
+        std::fs::write(repo.join("apps").join(crate::config::FILE_NAME), "").unwrap();
+        assert_eq!(super::config_dir(&file), repo, "the project root, not the subfolder with a config");
+        std::fs::write(repo.join(crate::config::FILE_NAME), "").unwrap();
+        assert_eq!(super::config_dir(&repo.join("apps")), repo);
+    }
+
+    #[test]
+    fn a_missing_package_directory_is_an_error() {
+        let dir = project();
+        let root = dir.path();
+        std::fs::write(
+            root.join("sfdx-project.json"),
+            r#"{"packageDirectories": [{"path": "force-app"}, {"path": "gone"}]}"#,
+        )
+        .unwrap();
+        let err = discover(&[root.to_path_buf()]).unwrap_err();
+        assert!(err.to_string().ends_with("sfdx-project.json: package directory `gone` does not exist"), "{err}");
     }
 
     #[test]

@@ -60,11 +60,13 @@ pub struct Drift {
     pub loc: Option<Location>,
 }
 
-/// The changed files (absolute paths) since `rev`, including uncommitted and untracked
-/// ones, in the git repository that holds `dir`.
+/// The changed files since `rev`, including uncommitted and untracked ones, in the git
+/// repository that holds `dir`: its root and the files, as canonical paths (see
+/// [`canonical`]), sorted.
 pub fn changed_files(dir: &Path, rev: &str) -> Result<(PathBuf, Vec<PathBuf>), String> {
-    let top = git(dir, &["rev-parse", "--show-toplevel"])?;
+    let top = git_text(dir, &["rev-parse", "--show-toplevel"])?;
     let top = PathBuf::from(top.trim_end_matches(['\n', '\r']));
+    let top = canonical(&top);
     git(dir, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
         .map_err(|_| format!("`{rev}` is not a git revision here"))?;
     let mut files: Vec<PathBuf> = Vec::new();
@@ -73,14 +75,38 @@ pub fn changed_files(dir: &Path, rev: &str) -> Result<(PathBuf, Vec<PathBuf>), S
         vec!["ls-files", "--others", "--exclude-standard", "-z"],
     ] {
         let out = git(&top, &args)?;
-        files.extend(out.split('\0').filter(|p| !p.is_empty()).map(|p| top.join(p)));
+        // Names are bytes: one that is not UTF-8 is a name like any other.
+        files.extend(out.split(|&b| b == 0).filter(|p| !p.is_empty()).map(|p| top.join(path_from_bytes(p))));
     }
     files.sort();
     files.dedup();
     Ok((top, files))
 }
 
-fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+}
+
+/// `path` with links and `..` resolved, so that paths spelt differently compare equal; a
+/// file that is gone (deleted since the revision) by its folder's canonical path.
+pub fn canonical(path: &Path) -> PathBuf {
+    if let Ok(path) = std::fs::canonicalize(path) {
+        return path;
+    }
+    match (path.parent().and_then(|p| std::fs::canonicalize(p).ok()), path.file_name()) {
+        (Some(parent), Some(name)) => parent.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     // In a partial clone, `git show` could fetch old blobs from the remote: never.
     let out = Command::new("git")
         .arg("-C")
@@ -92,21 +118,29 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, String> {
     if !out.status.success() {
         return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
     }
-    String::from_utf8(out.stdout).map_err(|_| "git printed something that is not UTF-8".to_string())
+    Ok(out.stdout)
 }
 
-/// The watched values that differ between `rev` and now, for every changed file.
-pub fn drift(project: &Project, changed: &[PathBuf], top: &Path, rev: &str) -> Vec<Drift> {
+fn git_text(dir: &Path, args: &[&str]) -> Result<String, String> {
+    String::from_utf8(git(dir, args)?).map_err(|_| "git printed something that is not UTF-8".to_string())
+}
+
+/// The watched values that differ between `rev` and now, for every changed file: the
+/// sources `changed_sources` (with their canonical paths), and the files of `changed`
+/// (canonical, sorted) that are gone.
+pub fn drift(
+    project: &Project,
+    changed_sources: &[(FileId, PathBuf)],
+    changed: &[PathBuf],
+    top: &Path,
+    rev: &str,
+) -> Vec<Drift> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let mut out = Vec::new();
     let mut seen: Vec<PathBuf> = Vec::new();
-    for i in 0..project.sources.len() {
-        let id = FileId(i as u32);
+    for (id, absolute) in changed_sources {
+        let id = *id;
         if project.config_file == Some(id) {
-            continue;
-        }
-        let absolute = cwd.join(project.sources.path(id));
-        if !changed.contains(&absolute) {
             continue;
         }
         seen.push(absolute.clone());
@@ -115,7 +149,7 @@ pub fn drift(project: &Project, changed: &[PathBuf], top: &Path, rev: &str) -> V
         let Some(now) = (!source.partial).then(|| xml::parse(source.text()).ok()).flatten() else { continue };
         let Ok(relative) = absolute.strip_prefix(top) else { continue };
         let spec = format!("{rev}:{}", relative.to_string_lossy().replace('\\', "/"));
-        let before_text = git(top, &["show", &spec]).ok();
+        let before_text = git_text(top, &["show", &spec]).ok();
         let before_doc = before_text.as_deref().and_then(|t| xml::parse(t).ok());
         let before = before_doc.as_ref().map(|d| watched(&d.root)).unwrap_or_default();
         let after = watched(&now.root);
@@ -132,10 +166,12 @@ pub fn drift(project: &Project, changed: &[PathBuf], top: &Path, rev: &str) -> V
         };
         let Ok(relative) = absolute.strip_prefix(top) else { continue };
         let relative = relative.to_string_lossy().replace('\\', "/");
-        let Some(doc) = git(top, &["show", &format!("{rev}:{relative}")]).ok().and_then(|t| xml::parse(&t).ok()) else {
+        let Some(doc) = git_text(top, &["show", &format!("{rev}:{relative}")]).ok().and_then(|t| xml::parse(&t).ok())
+        else {
             continue;
         };
-        let path = absolute.strip_prefix(&cwd).map_or(relative.clone(), |p| p.to_string_lossy().replace('\\', "/"));
+        let path =
+            absolute.strip_prefix(canonical(&cwd)).map_or(relative.clone(), |p| p.to_string_lossy().replace('\\', "/"));
         compare(&mut out, full_name.to_string(), path, &watched(&doc.root), &BTreeMap::new(), |_| None);
     }
     out

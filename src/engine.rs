@@ -186,11 +186,21 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
     let drift = match &settings.changed_since {
         Some(rev) => {
             let (top, mut changed) = drift::changed_files(&config_dir(&first), rev).map_err(RunError::Git)?;
-            // With files named, only they (and the folders given) are reported on, drift included.
-            changed.retain(|path| discovery.reports(path));
-            findings.retain(|f| changed_finding(&project, &changed, f));
-            suppressed.retain(|(f, _)| changed_finding(&project, &changed, f));
-            Some((rev.clone(), drift::drift(&project, &changed, &top, rev)))
+            // With files named, only they (and the folders given) are reported on, drift
+            // included. Paths are compared canonical: a path given with `..` or through a
+            // link names the same files as git's.
+            let reported = discovery.canonical();
+            changed.retain(|path| reported.reports(path));
+            let cwd = std::env::current_dir().unwrap_or_default();
+            let changed_sources: Vec<(FileId, PathBuf)> = (0..project.sources.len() as u32)
+                .map(FileId)
+                .map(|id| (id, drift::canonical(&cwd.join(project.sources.path(id)))))
+                .filter(|(_, path)| changed.binary_search(path).is_ok())
+                .collect();
+            let is_changed = |file: FileId| changed_sources.iter().any(|(id, _)| *id == file);
+            findings.retain(|f| changed_finding(&project, &is_changed, f));
+            suppressed.retain(|(f, _)| changed_finding(&project, &is_changed, f));
+            Some((rev.clone(), drift::drift(&project, &changed_sources, &changed, &top, rev)))
         }
         None => None,
     };
@@ -359,9 +369,7 @@ fn shorten(f: &mut Finding) {
 }
 
 /// A finding in a changed file, or about an app with a changed file.
-fn changed_finding(project: &Project, changed: &[PathBuf], finding: &Finding) -> bool {
-    let cwd = std::env::current_dir().unwrap_or_default();
-    let is_changed = |file: FileId| changed.contains(&cwd.join(project.sources.path(file)));
+fn changed_finding(project: &Project, is_changed: &dyn Fn(FileId) -> bool, finding: &Finding) -> bool {
     is_changed(finding.primary.loc.file)
         || finding.app.as_ref().is_some_and(|a| {
             project.apps.iter().filter(|app| app.anchor == a.anchor).any(|app| app.files.iter().any(|f| is_changed(*f)))

@@ -293,7 +293,13 @@ fn written(result: std::io::Result<()>, path: Option<&std::path::Path>) -> Optio
 fn init(path: PathBuf, force: bool) -> ExitCode {
     let dir = forcelint::discover::config_dir(&path);
     let target = dir.join(forcelint::config::FILE_NAME);
-    if target.exists() && !force {
+    // Not followed: a link in the repository could make init write anywhere.
+    let existing = std::fs::symlink_metadata(&target).ok();
+    if existing.as_ref().is_some_and(|m| m.file_type().is_symlink()) {
+        eprintln!("error: {} is a symbolic link; forcelint init does not write through links", target.display());
+        return ExitCode::from(2);
+    }
+    if existing.is_some() && !force {
         eprintln!("error: {} exists; use --force to replace it", target.display());
         return ExitCode::from(2);
     }
@@ -305,7 +311,7 @@ fn init(path: PathBuf, force: bool) -> ExitCode {
             Ok(o) => o,
             Err(e) => return run_failed(&e),
         };
-    if let Err(e) = std::fs::write(&target, forcelint::config::starter(&outcome.project)) {
+    if let Err(e) = create(&target, existing.is_some(), forcelint::config::starter(&outcome.project).as_bytes()) {
         eprintln!("error: {}: {e}", target.display());
         return ExitCode::from(2);
     }
@@ -408,6 +414,18 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     let failed = threshold.is_some_and(|t| outcome.findings.iter().any(|f| f.severity >= t));
     if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// Writes a new file at `path` (replacing the one there, if `replace`), never following a
+/// link: `create_new` fails on anything already there, a link included, even one made since
+/// it was looked at.
+fn create(path: &std::path::Path, replace: bool, bytes: &[u8]) -> std::io::Result<()> {
+    if replace {
+        std::fs::remove_file(path)?;
+    }
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 /// Prints without panicking when stdout is closed (`forcelint | head`).

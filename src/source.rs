@@ -13,12 +13,51 @@ pub struct FileId(pub u32);
 /// `.forceignore`, a baseline): a regular file (a FIFO would wait for a writer, a device
 /// might never end) of at most `limit` bytes, however it changes while it is read.
 pub fn read_bytes(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::{Error, ErrorKind, Read};
+    use std::io::{Error, ErrorKind};
     // Checked before opening: opening a FIFO waits for a writer.
     if !std::fs::metadata(path)?.is_file() {
         return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
     }
+    read_opened(std::fs::File::open(path)?, limit)
+}
+
+/// What [`read_found`] says of a symbolic link.
+pub const LINK_REFUSED: &str =
+    "a symbolic link, which forcelint does not follow for a file it looks up by name (it could point anywhere)";
+
+/// As [`read_bytes`], for a file forcelint looks up by name in the repository
+/// (`forcelint.toml`, `sfdx-project.json`, `.forceignore`): the repository may make it a
+/// link to anything (`/proc/self/environ`), so a link is refused unread, and the file
+/// opened is checked to be the one looked at (not a link swapped in meanwhile).
+pub fn read_found(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind};
+    let looked = std::fs::symlink_metadata(path)?;
+    if looked.file_type().is_symlink() {
+        return Err(Error::new(ErrorKind::InvalidInput, LINK_REFUSED));
+    }
+    if !looked.is_file() {
+        return Err(Error::new(ErrorKind::InvalidInput, "not a regular file"));
+    }
     let file = std::fs::File::open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let opened = file.metadata()?;
+        if (opened.dev(), opened.ino()) != (looked.dev(), looked.ino()) {
+            return Err(Error::new(ErrorKind::InvalidInput, "the file changed while it was opened"));
+        }
+    }
+    read_opened(file, limit)
+}
+
+/// Whether `path` is there, link or not, without following it.
+pub fn present(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok()
+}
+
+/// Reads an opened file, refusing more than `limit` bytes.
+fn read_opened(file: std::fs::File, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
     let mut bytes = Vec::new();
     file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
@@ -28,10 +67,23 @@ pub fn read_bytes(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// As [`read_bytes`], as UTF-8 text.
+/// As [`read_bytes`], as UTF-8 text; a byte-order mark is dropped.
 pub fn read_text(path: &Path, limit: u64) -> std::io::Result<String> {
-    String::from_utf8(read_bytes(path, limit)?)
-        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "the file is not valid UTF-8"))
+    text(read_bytes(path, limit)?)
+}
+
+/// As [`read_found`], as UTF-8 text; a byte-order mark is dropped.
+pub fn read_found_text(path: &Path, limit: u64) -> std::io::Result<String> {
+    text(read_found(path, limit)?)
+}
+
+fn text(bytes: Vec<u8>) -> std::io::Result<String> {
+    let mut text = String::from_utf8(bytes)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "the file is not valid UTF-8"))?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// The most forcelint reads of a configuration file (`read_text`): real ones are kilobytes.

@@ -148,3 +148,53 @@ fn a_deleted_app_file_shows_what_was_removed() {
     assert!(human.contains("Old: refreshTokenPolicy: zero → (absent)"), "{human}");
     assert!(human.contains("deleted)"), "{human}");
 }
+
+/// `--changed-since` on `paths`, run in `cwd`: exit status and the reported finding count.
+fn changed_findings(cwd: &Path, paths: &[&Path]) -> (i32, usize, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_forcelint"))
+        .current_dir(cwd)
+        .args(["check", "--changed-since", "base", "--format", "json"])
+        .args(paths)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    let n = report["findings"].as_array().map_or(0, Vec::len);
+    (out.status.code().unwrap(), n, stderr)
+}
+
+#[test]
+fn paths_with_dot_dot_or_through_a_link_match_the_changed_files() {
+    let repo = scratch();
+    let d = repo.path();
+    write(d, &format!("{APPS}/Sync.connectedApp-meta.xml"), &app("Sync", "BYPASS", "zero"));
+    let direct = changed_findings(d, &[Path::new(".")]);
+    assert_eq!((direct.0, direct.1), (1, 1), "{}", direct.2);
+    let dotted = d.join("force-app/../force-app");
+    let file = d.join("force-app/main/../main/default/connectedApps/Sync.connectedApp-meta.xml");
+    let link = tempfile::tempdir().unwrap();
+    let linked = link.path().join("repo");
+    std::os::unix::fs::symlink(d, &linked).unwrap();
+    for path in [dotted, file, linked.clone(), linked.join(APPS).join("Sync.connectedApp-meta.xml")] {
+        let (code, n, stderr) = changed_findings(d, &[&path]);
+        assert_eq!((code, n), (1, 1), "{path:?}: {stderr}");
+    }
+    // Run from inside the link too.
+    let (code, n, stderr) = changed_findings(&linked, &[Path::new(".")]);
+    assert_eq!((code, n), (1, 1), "{stderr}");
+}
+
+#[test]
+fn a_changed_file_whose_name_is_not_utf8_does_not_fail_the_run() {
+    use std::os::unix::ffi::OsStrExt;
+    let repo = scratch();
+    let d = repo.path();
+    let name = std::ffi::OsStr::from_bytes(b"notes-\xff.txt");
+    if std::fs::write(d.join(name), "x").is_err() {
+        eprintln!("skipped: the file system refuses names that are not UTF-8");
+        return;
+    }
+    write(d, &format!("{APPS}/Sync.connectedApp-meta.xml"), &app("Sync", "BYPASS", "zero"));
+    let (code, n, stderr) = changed_findings(d, &[Path::new(".")]);
+    assert_eq!((code, n), (1, 1), "{stderr}");
+}

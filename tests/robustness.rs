@@ -463,7 +463,7 @@ fn many_findings_on_one_long_line_render() {
 // baseline entries. Nothing from the repository reaches a terminal or a CI log raw.
 
 /// A project whose package folder name, file name and value carry terminal controls and
-/// forged lines; one package folder that does not exist has a forged line in its name.
+/// forged lines; a second package folder has a forged line in its name.
 fn hostile_project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -473,6 +473,7 @@ fn hostile_project() -> tempfile::TempDir {
     .unwrap();
     let apps = dir.path().join("::error::pkg/connectedApps");
     std::fs::create_dir_all(&apps).unwrap();
+    std::fs::create_dir_all(dir.path().join("gone\n::error::from-folder\u{1b}[2J")).unwrap();
     // XML allows CR, LF, DEL and C1 as references; other controls only raw (a parse error,
     // shown with its snippet).
     let value = "&#13;0 errors&#10;force-app/a.xml:1:1: error[fake] forged&#127;&#x9b;2J";
@@ -719,4 +720,258 @@ fn a_long_config_line_is_cut_around_the_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("invalid config"), "{stderr}");
     assert!(stderr.len() < 8 << 10, "{} bytes:\n{stderr}", stderr.len());
+}
+
+// ---------------------------------------------------------------------------------------
+// A repository is hostile input (issue 12): the files forcelint looks up by name, the
+// config's reach, and what makes a run fail.
+
+/// A secret outside the repository that a link in it points at.
+fn secret_file() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("environ");
+    std::fs::write(&secret, "AWS_SECRET=hunter2-s3cr3t\n**/[\n{\"packageDirectories\": [{\"path\": \"/\"}]}\n")
+        .unwrap();
+    (dir, secret)
+}
+
+#[test]
+fn files_looked_up_by_name_are_never_followed_through_links() {
+    let (_keep, secret) = secret_file();
+    for name in ["forcelint.toml", ".forceignore", "sfdx-project.json"] {
+        let dir = folder_with_good_app();
+        std::os::unix::fs::symlink(&secret, dir.path().join(name)).unwrap();
+        let good = dir.path().join(format!("Good{SUFFIX}"));
+        for target in [dir.path(), good.as_path()] {
+            let out = forcelint().args(["check", "--format", "json"]).arg(target).output().unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!stdout.contains("s3cr3t") && !stderr.contains("s3cr3t"), "{name}: the link was read:\n{stderr}");
+            // (A named file without a project has no .forceignore.)
+            if name != ".forceignore" || target == dir.path() {
+                assert!(stderr.contains("symbolic link"), "{name}: {stderr}");
+            }
+            if name == ".forceignore" {
+                // A note, as for any .forceignore that cannot be read; the run goes on.
+                assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+                assert_good_app_reported(&findings(&serde_json::from_slice(&out.stdout).unwrap()));
+            } else {
+                assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+            }
+        }
+    }
+    // A config the user names is theirs to point anywhere.
+    let dir = folder_with_good_app();
+    let config = tempfile::tempdir().unwrap();
+    std::fs::write(config.path().join("real.toml"), "[rules.expiring-refresh-token]\nseverity = \"off\"\n").unwrap();
+    std::os::unix::fs::symlink(config.path().join("real.toml"), dir.path().join("linked.toml")).unwrap();
+    let out =
+        forcelint().args(["check", "--config"]).arg(dir.path().join("linked.toml")).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn init_never_writes_through_a_link() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("created-by-forcelint");
+    for force in [false, true] {
+        let dir = folder_with_good_app();
+        std::os::unix::fs::symlink(&target, dir.path().join("forcelint.toml")).unwrap();
+        let mut cmd = forcelint();
+        cmd.arg("init").arg(dir.path());
+        if force {
+            cmd.arg("--force");
+        }
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "--force {force}: {stderr}");
+        assert!(stderr.contains("symbolic link"), "{stderr}");
+        assert!(!target.exists(), "--force {force}: init wrote through the link");
+    }
+}
+
+/// A project in a git repository, with `forcelint.toml` files around it.
+fn repository() -> tempfile::TempDir {
+    let outer = tempfile::tempdir().unwrap();
+    let repo = outer.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(repo.join("force-app/main/default/connectedApps")).unwrap();
+    std::fs::write(repo.join("sfdx-project.json"), r#"{"packageDirectories": [{"path": "force-app"}]}"#).unwrap();
+    let app = repo.join(format!("force-app/main/default/connectedApps/Good{SUFFIX}"));
+    std::fs::write(app, expiring_app("Good")).unwrap();
+    outer
+}
+
+#[test]
+fn the_config_lookup_stays_inside_the_repository_and_the_summary_names_it() {
+    let outer = repository();
+    let repo = outer.path().join("repo");
+    let app = repo.join(format!("force-app/main/default/connectedApps/Good{SUFFIX}"));
+    // Above the repository: never read.
+    let off = "[rules.expiring-refresh-token]\nseverity = \"off\"\n";
+    std::fs::write(outer.path().join("forcelint.toml"), off).unwrap();
+    for target in [repo.as_path(), app.as_path(), &repo.join("force-app")] {
+        let out = forcelint().args(["check", "--format", "concise"]).arg(target).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{target:?}: the config above the repository was used: {stderr}");
+        assert!(!stderr.contains("config"), "{stderr}");
+    }
+    // In the repository: used, and named in the summary.
+    std::fs::write(repo.join("forcelint.toml"), "[rules.expiring-refresh-token]\nseverity = \"info\"\n").unwrap();
+    for target in [repo.as_path(), app.as_path(), &repo.join("force-app")] {
+        let out = forcelint().args(["check", "--format", "concise"]).arg(target).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{target:?}: {stderr}");
+        assert!(stderr.contains("forcelint.toml"), "the summary says which config: {stderr}");
+    }
+    // In a subfolder of the project: the project's run and a named file's run agree (the
+    // project's config, not the subfolder's).
+    std::fs::write(repo.join("force-app/forcelint.toml"), off).unwrap();
+    let infos = |target: &Path| {
+        let report = check(&[target]);
+        report["findings"].as_array().unwrap().iter().map(|f| f["severity"].to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(infos(&repo), infos(&app));
+    assert_eq!(infos(&app), ["\"info\""]);
+}
+
+#[test]
+fn a_missing_package_directory_fails_the_run() {
+    let dir = folder_with_good_app();
+    std::fs::write(
+        dir.path().join("sfdx-project.json"),
+        r#"{"packageDirectories": [{"path": "."}, {"path": "gone"}]}"#,
+    )
+    .unwrap();
+    let good = dir.path().join(format!("Good{SUFFIX}"));
+    for target in [dir.path(), good.as_path()] {
+        let out = forcelint().arg("check").arg(target).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains("`gone` does not exist"), "{stderr}");
+    }
+}
+
+#[test]
+fn byte_order_marks_in_sfdx_project_json_and_baselines_are_accepted() {
+    let dir = folder_with_good_app();
+    std::fs::write(dir.path().join("sfdx-project.json"), "\u{feff}{\"packageDirectories\": [{\"path\": \".\"}]}")
+        .unwrap();
+    assert_good_app_reported(&findings(&check(&[dir.path()])));
+    let baseline = dir.path().join("baseline.json");
+    let out = forcelint().args(["check", "--write-baseline"]).arg(&baseline).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut text = "\u{feff}".as_bytes().to_vec();
+    text.extend(std::fs::read(&baseline).unwrap());
+    std::fs::write(&baseline, text).unwrap();
+    let out = forcelint().args(["check", "--baseline"]).arg(&baseline).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn a_metadata_file_whose_name_is_not_utf8_is_linted_under_a_lossy_name() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = folder_with_good_app();
+    let name = std::ffi::OsStr::from_bytes(b"Bad\xff.connectedApp-meta.xml");
+    if std::fs::write(dir.path().join(name), expiring_app("Bad")).is_err() {
+        eprintln!("skipped: the file system refuses names that are not UTF-8");
+        return;
+    }
+    let found = findings(&check(&[dir.path()]));
+    assert_good_app_reported(&found);
+    assert!(
+        found.iter().any(|(rule, file, _)| rule == "expiring-refresh-token" && file.starts_with("Bad")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn what_salesforce_would_refuse_or_not_read_is_reported_not_silently_judged() {
+    const NS: &str = "xmlns=\"http://soap.sforce.com/2006/04/metadata\"";
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: String| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let app = |name: &str, policy: &str, extra: &str| {
+        format!(
+            "<ConnectedApp {NS} xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:x=\"urn:x\"><label>{name}</label>\
+             <oauthConfig><callbackUrl>https://x.example.com/cb</callbackUrl><scopes>RefreshToken</scopes></oauthConfig>\
+             <oauthPolicy>{policy}</oauthPolicy>{extra}</ConnectedApp>"
+        )
+    };
+    // Item 11: twice; item 12: `nil` outside the schema-instance namespace; item 17: a sign;
+    // item 19: the expiring policy in a foreign namespace is not read.
+    write(
+        &format!("Twice{SUFFIX}"),
+        app(
+            "Twice",
+            "<refreshTokenPolicy>infinite</refreshTokenPolicy><refreshTokenPolicy>zero</refreshTokenPolicy>",
+            "",
+        ),
+    );
+    write(&format!("Nil{SUFFIX}"), app("Nil", "<refreshTokenPolicy nil=\"true\">zero</refreshTokenPolicy>", ""));
+    write(
+        &format!("Signed{SUFFIX}"),
+        app(
+            "Signed",
+            "<refreshTokenPolicy>specific_lifetime:+5:DAYS</refreshTokenPolicy>",
+            "<sessionPolicy><sessionTimeout>+15</sessionTimeout></sessionPolicy>",
+        ),
+    );
+    write(
+        &format!("Foreign{SUFFIX}"),
+        app(
+            "Foreign",
+            "<x:refreshTokenPolicy>zero</x:refreshTokenPolicy><refreshTokenPolicy xmlns=\"\">zero</refreshTokenPolicy>",
+            "",
+        ),
+    );
+    // Item 14: two org settings; item 20: a malformed login IP range.
+    let settings = format!(
+        "<SecuritySettings {NS}><sessionSettings><sessionTimeout>TwoHours</sessionTimeout></sessionSettings></SecuritySettings>"
+    );
+    write("a/Security.settings-meta.xml", settings.clone());
+    write("b/Security.settings-meta.xml", settings);
+    write(
+        "Admin.profile-meta.xml",
+        format!(
+            "<Profile {NS}><loginIpRanges><startAddress>10.0.0.300</startAddress><endAddress>10.0.0.1</endAddress></loginIpRanges></Profile>"
+        ),
+    );
+
+    let found = findings(&check(&[dir.path()]));
+    let of = |file: &str| -> Vec<(String, String)> {
+        found.iter().filter(|(_, f, _)| f == file).map(|(r, _, m)| (r.clone(), m.clone())).collect()
+    };
+    let invalid = |file: &str| {
+        of(file).into_iter().filter(|(r, _)| r == "invalid-policy-value").map(|(_, m)| m).collect::<Vec<_>>()
+    };
+    assert!(invalid(&format!("Twice{SUFFIX}"))[0].contains("given 2 times"), "{found:#?}");
+    assert!(!of(&format!("Twice{SUFFIX}")).iter().any(|(r, _)| r == "expiring-refresh-token"), "{found:#?}");
+    assert!(of(&format!("Nil{SUFFIX}")).iter().any(|(r, _)| r == "expiring-refresh-token"), "{found:#?}");
+    assert_eq!(invalid(&format!("Signed{SUFFIX}")).len(), 2, "{found:#?}");
+    assert!(
+        of(&format!("Foreign{SUFFIX}"))
+            .iter()
+            .all(|(r, _)| r != "expiring-refresh-token" && r != "invalid-policy-value"),
+        "{found:#?}"
+    );
+    assert!(
+        invalid("Security.settings-meta.xml").iter().any(|m| m.contains("a second `Security.settings`")),
+        "{found:#?}"
+    );
+    assert!(invalid("Admin.profile-meta.xml").iter().any(|m| m.contains("10.0.0.300")), "{found:#?}");
+}
+
+#[test]
+fn a_missing_package_folder_with_a_forged_name_is_an_error_without_controls() {
+    let dir = hostile_project();
+    std::fs::remove_dir(dir.path().join("gone\n::error::from-folder\u{1b}[2J")).unwrap();
+    let out = forcelint().current_dir(dir.path()).args(["check"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    assert!(controls(&stderr).is_empty() && commands(&stderr).is_empty(), "{stderr:?}");
 }

@@ -121,7 +121,9 @@ fn each_file_of_generated_projects_alone_gets_the_findings_of_the_whole() {
         let out = dir.path().join("project");
         let args = generate::Args { files: 1500, layout, seed, list: None, out: out.clone() };
         generate::generate(&args).unwrap();
-        // A config at the top, above an mdapi project's `src/package.xml`: found from a file too.
+        // A config at the top of the repository, above an mdapi project's `src/package.xml`:
+        // found from a file too. (Outside a repository, the lookup stops at the project.)
+        std::fs::create_dir(out.join(".git")).unwrap();
         let config = "[rules.short-session-timeout]\nminimum-minutes = 600\n\n[rules.enforced-ip-restrictions]\nseverity = \"off\"\n";
         std::fs::write(out.join("forcelint.toml"), config).unwrap();
         checked += check_each_file(&out);

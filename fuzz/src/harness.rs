@@ -43,6 +43,9 @@ pub fn xml_parse(data: &[u8]) {
         Ok(doc) => check_document(&source, doc),
         Err(e) => check_span(&source, e.span, "parse error"),
     }
+    if let Ok(doc) = &whole {
+        check_namespaces(&source, doc);
+    }
     let keep: fn(&str) -> bool = |name| name.len() % 2 == 0;
     match (xml::parse_keeping(&source, keep), &whole) {
         (Err(kept), Err(whole)) => assert_eq!(&kept, whole, "parse_keeping gave another error"),
@@ -52,7 +55,10 @@ pub fn xml_parse(data: &[u8]) {
             for (kept, whole) in kept.root.nodes.iter().zip(&whole.root.nodes) {
                 match (kept, whole) {
                     (Node::Element(k), Node::Element(w)) => {
-                        assert_eq!((&k.name, k.span, k.name_span, k.nil), (&w.name, w.span, w.name_span, w.nil));
+                        assert_eq!(
+                            (&k.name, k.span, k.name_span, k.nil, k.foreign),
+                            (&w.name, w.span, w.name_span, w.nil, w.foreign)
+                        );
                         let same = format!("{:?}", k.nodes) == format!("{:?}", w.nodes);
                         let only_comments = k.nodes.iter().all(|n| matches!(n, Node::Comment(_)));
                         assert!(if keep(&w.name) { same } else { only_comments }, "<{}> kept wrongly", w.name);
@@ -62,6 +68,28 @@ pub fn xml_parse(data: &[u8]) {
             }
         }
         (kept, whole) => panic!("parse_keeping: {kept:?}, parse: {whole:?}"),
+    }
+}
+
+/// Namespaces (issue 12): `elements()` never yields a nil or foreign element; without any
+/// `xmlns` declaration nothing is nil (an undeclared `xsi` is no namespace), and only an
+/// element with an (undeclared) prefix is foreign.
+fn check_namespaces(source: &str, doc: &Document) {
+    let declares = source.contains("xmlns");
+    let mut stack = vec![&doc.root];
+    while let Some(element) = stack.pop() {
+        for child in element.elements() {
+            assert!(!child.nil && !child.foreign, "elements() gave <{}>, nil or foreign", child.name);
+        }
+        if !declares {
+            assert!(!element.nil, "<{}> is nil without an xsi declaration", element.name);
+            let prefixed = source[element.span.start + 1..element.name_span.start].ends_with(':');
+            assert!(!element.foreign || prefixed, "<{}> is foreign without a namespace anywhere", element.name);
+        }
+        stack.extend(element.nodes.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            _ => None,
+        }));
     }
 }
 
@@ -78,6 +106,24 @@ pub fn model_build(data: &[u8]) {
     }
     if let BuiltFile::Failed(failure) = &built {
         check_location(&source, failure.loc, "failure");
+    }
+    // A repeated element is reported, and none of its values judged (issue 12).
+    if let BuiltFile::ConnectedApp(app) = &built {
+        let policies: Vec<_> = doc.root.children("oauthPolicy").collect();
+        let repeated = |name| policies.len() > 1 || policies.iter().any(|p| p.children(name).count() > 1);
+        if let Some(oauth) = &app.oauth {
+            assert!(
+                !(repeated("refreshTokenPolicy") && oauth.refresh_token.as_set().is_some()),
+                "a repeated refresh token policy was judged"
+            );
+            assert!(
+                !(repeated("ipRelaxation") && oauth.ip_relaxation.as_set().is_some()),
+                "a repeated ipRelaxation was judged"
+            );
+        }
+        if repeated("refreshTokenPolicy") || repeated("ipRelaxation") {
+            assert!(problems.iter().any(|p| p.message.contains("times; Salesforce refuses a repeated element")));
+        }
     }
 }
 
@@ -118,8 +164,12 @@ pub fn pipeline(data: &[u8]) {
         }
         None => Loaded::default(),
     };
+    // A second org settings file is a conflict, reported (issue 12).
+    let org_files = files.iter().filter(|f| matches!(f.built, BuiltFile::OrgSettings(_))).count();
     // The same assembly as `engine::run`, the config (if any) as the last source.
     let project = engine::assemble(files, &config, config.path.clone());
+    let conflicts = project.problems.iter().filter(|p| p.message.starts_with("a second `Security.settings`")).count();
+    assert_eq!(conflicts, org_files.saturating_sub(1), "second org settings files reported");
     let config_file = project.config_file;
     check_project(&project);
 

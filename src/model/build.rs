@@ -93,13 +93,47 @@ const ECA_ONLY_ELEMENTS: [&str; 7] = [
     "requiredSessionLevel",
 ];
 
+/// A child Salesforce allows once, as found.
+#[derive(Clone, Copy)]
+enum Single<'e> {
+    Absent,
+    One(&'e Element),
+    /// More than once (reported): the first.
+    Repeated(&'e Element),
+}
+
+impl<'e> Single<'e> {
+    fn first(self) -> Option<&'e Element> {
+        match self {
+            Single::Absent => None,
+            Single::One(e) | Single::Repeated(e) => Some(e),
+        }
+    }
+}
+
 impl Cx<'_> {
     fn loc(&self, span: Span) -> Location {
         Location { file: self.file, span }
     }
 
-    fn string(&self, el: &Element, name: &'static str) -> Option<Value<String>> {
-        let child = el.child(name)?;
+    /// The child `name`, which Salesforce allows once: it refuses a file that repeats it,
+    /// so a repeat is reported (at the second) and the caller judges no value of it.
+    fn single<'e>(&mut self, el: &'e Element, name: &'e str) -> Single<'e> {
+        let mut all = el.children(name);
+        let Some(first) = all.next() else { return Single::Absent };
+        let Some(second) = all.next() else { return Single::One(first) };
+        let times = 2 + all.count();
+        self.problems.push(Problem {
+            loc: self.loc(second.name_span),
+            message: format!("`{name}` is given {times} times; Salesforce refuses a repeated element"),
+            label: "repeated here".into(),
+            help: format!("keep one `{name}`: until then forcelint judges none of its values"),
+        });
+        Single::Repeated(first)
+    }
+
+    fn string(&mut self, el: &Element, name: &'static str) -> Option<Value<String>> {
+        let Single::One(child) = self.single(el, name) else { return None };
         let text = child.text()?;
         Some(Value { raw: text.value.clone(), value: text.value, element: name, loc: self.loc(text.span) })
     }
@@ -118,7 +152,11 @@ impl Cx<'_> {
         name: &'static str,
         parse: impl Fn(&str) -> Result<T, Rejection>,
     ) -> Setting<T> {
-        let Some(child) = el.child(name) else { return Setting::Absent };
+        let child = match self.single(el, name) {
+            Single::Absent => return Setting::Absent,
+            Single::Repeated(_) => return Setting::Invalid,
+            Single::One(child) => child,
+        };
         let Some(text) = child.text() else {
             self.problems.push(Problem {
                 loc: self.loc(child.name_span),
@@ -206,19 +244,21 @@ impl Cx<'_> {
 
     fn connected_app(&mut self, root: &Element, full_name: &str) -> App {
         let anchor = self.loc(root.name_span);
-        let policy_el = root.child("oauthPolicy");
-        let (ip_relaxation, refresh_token) = match policy_el {
-            Some(p) => {
+        let policy = self.single(root, "oauthPolicy");
+        let policy_el = policy.first();
+        let (ip_relaxation, refresh_token) = match policy {
+            Single::One(p) => {
                 self.unknown_children(p, &OAUTH_POLICY_ELEMENTS, "oauthPolicy", true);
                 (
                     self.setting(p, "ipRelaxation", literals::connected_app_ip_relaxation),
                     self.setting(p, "refreshTokenPolicy", literals::connected_app_refresh_token_policy),
                 )
             }
-            None => (Setting::Absent, Setting::Absent),
+            Single::Repeated(_) => (Setting::Invalid, Setting::Invalid),
+            Single::Absent => (Setting::Absent, Setting::Absent),
         };
-        let (session_timeout, session_level) = match root.child("sessionPolicy") {
-            Some(s) => {
+        let (session_timeout, session_level) = match self.single(root, "sessionPolicy") {
+            Single::One(s) => {
                 self.unknown_children(s, &SESSION_POLICY_ELEMENTS, "sessionPolicy", true);
                 (
                     self.setting(s, "sessionTimeout", literals::minutes),
@@ -229,9 +269,13 @@ impl Cx<'_> {
                     },
                 )
             }
-            None => (Setting::Absent, SessionLevel::default()),
+            Single::Repeated(_) => {
+                (Setting::Invalid, SessionLevel { level: Setting::Invalid, action: Setting::Invalid })
+            }
+            Single::Absent => (Setting::Absent, SessionLevel::default()),
         };
-        let oauth = root.child("oauthConfig").map(|cfg| OAuth {
+        // A repeated `oauthConfig` is reported; its first is read, for what the app is for.
+        let oauth = self.single(root, "oauthConfig").first().map(|cfg| OAuth {
             config: self.loc(cfg.name_span),
             scopes: self.strings(cfg, "scopes"),
             certificate: cfg.child("certificate").filter(|c| c.text().is_some()).map(|c| self.loc(c.name_span)),
@@ -427,21 +471,72 @@ impl Cx<'_> {
         items
     }
 
-    fn ip_ranges(&self, el: &Element, name: &str, start: &'static str, end: &'static str) -> Vec<IpRange> {
-        el.children(name)
-            .map(|r| IpRange { start: self.string(r, start), end: self.string(r, end), loc: self.loc(r.name_span) })
-            .collect()
+    fn ip_ranges(&mut self, el: &Element, name: &str, start: &'static str, end: &'static str) -> Vec<IpRange> {
+        let mut ranges = Vec::new();
+        for r in el.children(name) {
+            ranges.push(IpRange { start: self.string(r, start), end: self.string(r, end), loc: self.loc(r.name_span) });
+        }
+        ranges
+    }
+
+    /// Reports a range Salesforce would refuse: a bound missing or not an IP address, the
+    /// start after the end, or one IPv4 and one IPv6 address.
+    fn check_ip_range(&mut self, range: &IpRange, name: &str, start: &str, end: &str) {
+        let (Some(first), Some(last)) = (&range.start, &range.end) else {
+            let missing = if range.start.is_none() { start } else { end };
+            self.problems.push(Problem {
+                loc: range.loc,
+                message: format!("`{name}` has no `{missing}`"),
+                label: "incomplete range".into(),
+                help: format!("give both `{start}` and `{end}` (the same address for a single one)"),
+            });
+            return;
+        };
+        let mut bad = false;
+        for bound in [first, last] {
+            // Digits and dots or colons only: Rust's parser is the check, and takes no sign.
+            if bound.value.parse::<std::net::IpAddr>().is_err() {
+                self.problems.push(Problem {
+                    loc: bound.loc,
+                    message: format!("`{}` is `{}`, which Salesforce does not accept", bound.element, bound.value),
+                    label: "not an IP address".into(),
+                    help: format!("`{}` takes an IPv4 or IPv6 address, e.g. `203.0.113.10`", bound.element),
+                });
+                bad = true;
+            }
+        }
+        if bad {
+            return;
+        }
+        let (Ok(a), Ok(b)) = (first.value.parse::<std::net::IpAddr>(), last.value.parse::<std::net::IpAddr>()) else {
+            return;
+        };
+        let problem = if a.is_ipv4() != b.is_ipv4() {
+            Some((format!("`{name}` mixes IPv4 and IPv6: `{a}` to `{b}`"), "one family per range"))
+        } else if crate::ip::IpNet::range(a, b).is_none() {
+            Some((format!("`{name}` starts after it ends: `{a}` to `{b}`"), "an empty range"))
+        } else {
+            None
+        };
+        if let Some((message, label)) = problem {
+            self.problems.push(Problem {
+                loc: range.loc,
+                message,
+                label: label.into(),
+                help: format!("`{start}` must be an address of the same family as `{end}`, and not after it"),
+            });
+        }
     }
 
     fn org_settings(&mut self, root: &Element) -> OrgSettings {
-        let session = root.child("sessionSettings");
-        let (session_timeout, lock, every_request) = match session {
-            Some(s) => (
+        let (session_timeout, lock, every_request) = match self.single(root, "sessionSettings") {
+            Single::One(s) => (
                 self.setting(s, "sessionTimeout", literals::org_session_timeout),
                 self.flag(s, "lockSessionsToIp"),
                 self.flag(s, "enforceIpRangesEveryRequest"),
             ),
-            None => (Setting::Absent, None, None),
+            Single::Repeated(_) => (Setting::Invalid, None, None),
+            Single::Absent => (Setting::Absent, None, None),
         };
         OrgSettings {
             file: self.file,
@@ -478,10 +573,14 @@ impl Cx<'_> {
                 .collect();
             LoginHours { loc: self.loc(h.name_span), days }
         });
+        let login_ip_ranges = self.ip_ranges(root, "loginIpRanges", "startAddress", "endAddress");
+        for range in &login_ip_ranges {
+            self.check_ip_range(range, "loginIpRanges", "startAddress", "endAddress");
+        }
         Profile {
             name: super::decode_full_name(full_name),
             anchor: self.loc(root.name_span),
-            login_ip_ranges: self.ip_ranges(root, "loginIpRanges", "startAddress", "endAddress"),
+            login_ip_ranges,
             // `<loginHours/>` (what retrieves write) means no restriction.
             login_hours: login_hours.filter(|h| !h.days.is_empty()),
         }
@@ -494,5 +593,107 @@ impl Cx<'_> {
             session_timeout: self.setting(root, "sessionTimeout", literals::profile_session_timeout),
             required_session_level: self.setting(root, "requiredSessionLevel", literals::session_level),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NS: &str = "http://soap.sforce.com/2006/04/metadata";
+
+    fn build(kind: MetadataKind, body: &str) -> (BuiltFile, Vec<Problem>) {
+        let root = kind.root_element();
+        let text = format!("<{root} xmlns=\"{NS}\">{body}</{root}>");
+        let doc = crate::xml::parse(&text).unwrap();
+        let mut problems = Vec::new();
+        let built = build_file(FileId(0), kind, "X", &doc, &mut problems);
+        (built, problems)
+    }
+
+    fn messages(problems: &[Problem]) -> Vec<&str> {
+        problems.iter().map(|p| p.message.as_str()).collect()
+    }
+
+    #[test]
+    fn a_repeated_element_is_reported_and_not_judged() {
+        let (built, problems) = build(
+            MetadataKind::ConnectedApp,
+            "<oauthPolicy><refreshTokenPolicy>zero</refreshTokenPolicy><refreshTokenPolicy>infinite</refreshTokenPolicy><ipRelaxation>ENFORCE</ipRelaxation></oauthPolicy>\
+             <oauthConfig><scopes>Api</scopes></oauthConfig>",
+        );
+        let BuiltFile::ConnectedApp(app) = built else { panic!() };
+        let oauth = app.oauth.unwrap();
+        assert_eq!(oauth.refresh_token, Setting::Invalid, "Salesforce refuses the file: no value is judged");
+        assert!(oauth.ip_relaxation.as_set().is_some());
+        assert_eq!(
+            messages(&problems),
+            ["`refreshTokenPolicy` is given 2 times; Salesforce refuses a repeated element"]
+        );
+
+        let (built, problems) = build(
+            MetadataKind::ConnectedApp,
+            "<oauthConfig><scopes>Api</scopes></oauthConfig><oauthPolicy><refreshTokenPolicy>zero</refreshTokenPolicy></oauthPolicy>\
+             <oauthPolicy><refreshTokenPolicy>infinite</refreshTokenPolicy></oauthPolicy>\
+             <sessionPolicy><sessionTimeout>15</sessionTimeout></sessionPolicy><sessionPolicy/>",
+        );
+        let BuiltFile::ConnectedApp(app) = built else { panic!() };
+        assert_eq!(app.oauth.unwrap().refresh_token, Setting::Invalid);
+        assert_eq!(app.session_timeout, Setting::Invalid);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].message.starts_with("`oauthPolicy` is given 2 times"), "{problems:?}");
+
+        let (built, problems) = build(
+            MetadataKind::SecuritySettings,
+            "<sessionSettings><lockSessionsToIp>true</lockSessionsToIp><lockSessionsToIp>false</lockSessionsToIp></sessionSettings>",
+        );
+        let BuiltFile::OrgSettings(org) = built else { panic!() };
+        assert_eq!(org.lock_sessions_to_ip, None);
+        assert_eq!(problems.len(), 1);
+        // Lists are lists.
+        let (_, problems) = build(
+            MetadataKind::ConnectedApp,
+            "<oauthConfig><scopes>Api</scopes><scopes>RefreshToken</scopes></oauthConfig><profileName>A</profileName><profileName>B</profileName>",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn malformed_login_ip_ranges_are_reported() {
+        let range = |s: &str, e: &str| {
+            format!("<loginIpRanges><endAddress>{e}</endAddress><startAddress>{s}</startAddress></loginIpRanges>")
+        };
+        let body = [
+            range("10.0.0.1", "10.0.0.9"),
+            range("2001:db8::1", "2001:db8::ff"),
+            range("10.0.0.300", "10.0.0.9"),
+            range("10.0.0.9", "10.0.0.1"),
+            range("10.0.0.1", "2001:db8::1"),
+            range("+10.0.0.1", "10.0.0.2"),
+            "<loginIpRanges><startAddress>10.0.0.1</startAddress></loginIpRanges>".to_string(),
+        ]
+        .concat();
+        let (built, problems) = build(MetadataKind::Profile, &body);
+        let BuiltFile::Profile(profile) = built else { panic!() };
+        assert_eq!(profile.login_ip_ranges.len(), 7, "still all read");
+        let messages = messages(&problems);
+        assert_eq!(messages.len(), 5, "{messages:#?}");
+        assert!(messages[0].contains("`startAddress` is `10.0.0.300`"), "{messages:#?}");
+        assert!(messages[1].contains("starts after it ends"), "{messages:#?}");
+        assert!(messages[2].contains("IPv4") && messages[2].contains("IPv6"), "{messages:#?}");
+        assert!(messages[3].contains("`+10.0.0.1`"), "{messages:#?}");
+        assert!(messages[4].contains("`endAddress`"), "{messages:#?}");
+    }
+
+    #[test]
+    fn foreign_and_no_namespace_elements_are_not_read() {
+        let (built, problems) = build(
+            MetadataKind::ConnectedApp,
+            "<oauthConfig><scopes>Api</scopes></oauthConfig><oauthPolicy><x:refreshTokenPolicy xmlns:x=\"urn:x\">zero</x:refreshTokenPolicy>\
+             <refreshTokenPolicy xmlns=\"\">zero</refreshTokenPolicy><refreshTokenPolicy>infinite</refreshTokenPolicy></oauthPolicy>",
+        );
+        let BuiltFile::ConnectedApp(app) = built else { panic!() };
+        assert_eq!(app.oauth.unwrap().refresh_token.as_set().unwrap().raw, "infinite");
+        assert!(problems.is_empty(), "{problems:?}");
     }
 }

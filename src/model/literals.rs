@@ -16,6 +16,36 @@ fn reject(expected: impl Into<String>, suggestion: Option<String>) -> Rejection 
     Rejection { expected: expected.into(), suggestion }
 }
 
+/// The largest number Salesforce's `xsd:int` fields hold.
+pub const MAX_INT: u32 = i32::MAX as u32;
+
+/// A whole number as Salesforce reads one: ASCII digits only (no sign, no spaces: Rust's
+/// `parse` would take `+5`), at most [`MAX_INT`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Number {
+    Ok(u32),
+    NotDigits,
+    TooLarge,
+}
+
+fn number(raw: &str) -> Number {
+    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return Number::NotDigits;
+    }
+    match raw.parse::<u32>() {
+        Ok(n) if n <= MAX_INT => Number::Ok(n),
+        _ => Number::TooLarge,
+    }
+}
+
+/// `number` as an `Option`, for the callers that refuse both failures alike.
+fn digits(raw: &str) -> Option<u32> {
+    match number(raw) {
+        Number::Ok(n) => Some(n),
+        _ => None,
+    }
+}
+
 fn list(values: &[&str]) -> String {
     values.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
 }
@@ -87,7 +117,7 @@ pub fn connected_app_refresh_token_policy(raw: &str) -> Result<RefreshTokenPolic
     if let Some(make) = kind {
         // Unit case on retrieve is unverified: accept any case. The prefix is verified lower case.
         if let [n, unit] = rest.as_slice()
-            && let (Ok(n), Some(unit)) = (n.parse::<u32>(), time_unit(unit))
+            && let (Number::Ok(n), Some(unit)) = (number(n), time_unit(unit))
             && n > 0
         {
             if head == lower_head {
@@ -100,6 +130,11 @@ pub fn connected_app_refresh_token_policy(raw: &str) -> Result<RefreshTokenPolic
         }
     }
     if kind.is_some() && head == lower_head {
+        if let [n, _] = rest.as_slice()
+            && number(n) == Number::TooLarge
+        {
+            return Err(reject(format!("`{head}:N:UNIT` with N at most {MAX_INT}"), None));
+        }
         let example = format!("{head}:1:DAYS");
         return Err(reject(
             format!("`{head}:N:UNIT` with N a positive whole number and UNIT one of HOURS, DAYS, MONTHS"),
@@ -195,9 +230,9 @@ pub fn org_session_timeout(raw: &str) -> Result<u32, Rejection> {
         return Ok(*minutes);
     }
     let names: Vec<&str> = ORG_SESSION_TIMEOUTS.iter().map(|(n, _)| *n).collect();
-    let suggestion = match raw.parse::<u32>() {
-        Ok(minutes) => ORG_SESSION_TIMEOUTS.iter().find(|(_, m)| *m == minutes).map(|(n, _)| n.to_string()),
-        Err(_) => did_you_mean(raw, &names),
+    let suggestion = match digits(raw) {
+        Some(minutes) => ORG_SESSION_TIMEOUTS.iter().find(|(_, m)| *m == minutes).map(|(n, _)| n.to_string()),
+        None => did_you_mean(raw, &names),
     };
     Err(reject(format!("one of {}", list(&names)), suggestion))
 }
@@ -208,14 +243,14 @@ pub const PROFILE_SESSION_TIMEOUTS: [u32; 10] = [0, 15, 30, 60, 90, 120, 240, 48
 pub fn profile_session_timeout(raw: &str) -> Result<u32, Rejection> {
     let expected =
         format!("one of {} (minutes; 0 means two hours)", PROFILE_SESSION_TIMEOUTS.map(|m| m.to_string()).join(", "));
-    match raw.parse::<u32>() {
-        Ok(0) => Ok(120),
-        Ok(m) if PROFILE_SESSION_TIMEOUTS.contains(&m) => Ok(m),
-        Ok(m) => {
+    match digits(raw) {
+        Some(0) => Ok(120),
+        Some(m) if PROFILE_SESSION_TIMEOUTS.contains(&m) => Ok(m),
+        Some(m) => {
             let nearest = PROFILE_SESSION_TIMEOUTS[1..].iter().min_by_key(|v| v.abs_diff(m)).copied();
             Err(reject(expected, nearest.map(|n| n.to_string())))
         }
-        Err(_) => {
+        None => {
             let suggestion = ORG_SESSION_TIMEOUTS.iter().find(|(n, _)| *n == raw).map(|(_, m)| m.to_string());
             Err(reject(expected, suggestion))
         }
@@ -225,8 +260,9 @@ pub fn profile_session_timeout(raw: &str) -> Result<u32, Rejection> {
 /// A whole number of minutes (`sessionTimeout`, `sessionTimeoutInMinutes`). The allowed
 /// set for apps is unverified, so any positive whole number is accepted.
 pub fn minutes(raw: &str) -> Result<u32, Rejection> {
-    match raw.parse::<u32>() {
-        Ok(m) if m > 0 => Ok(m),
+    match number(raw) {
+        Number::Ok(m) if m > 0 => Ok(m),
+        Number::TooLarge => Err(reject(format!("a positive whole number of minutes, at most {MAX_INT}"), None)),
         _ => {
             let suggestion = ORG_SESSION_TIMEOUTS.iter().find(|(n, _)| *n == raw).map(|(_, m)| m.to_string());
             Err(reject("a positive whole number of minutes", suggestion))
@@ -235,8 +271,9 @@ pub fn minutes(raw: &str) -> Result<u32, Rejection> {
 }
 
 pub fn positive_int(raw: &str) -> Result<u32, Rejection> {
-    match raw.parse::<u32>() {
-        Ok(n) if n > 0 => Ok(n),
+    match number(raw) {
+        Number::Ok(n) if n > 0 => Ok(n),
+        Number::TooLarge => Err(reject(format!("a positive whole number, at most {MAX_INT}"), None)),
         _ => Err(reject("a positive whole number", None)),
     }
 }
@@ -270,9 +307,9 @@ pub fn policy_action(raw: &str) -> Result<String, Rejection> {
 
 /// Profile `loginHours` values: minutes after midnight, whole hours, 0 to 1440.
 pub fn login_hour(raw: &str) -> Result<u32, Rejection> {
-    match raw.parse::<u32>() {
-        Ok(m) if m <= 1440 && m % 60 == 0 => Ok(m),
-        Ok(m) if m <= 1440 => Err(reject(
+    match digits(raw) {
+        Some(m) if m <= 1440 && m % 60 == 0 => Ok(m),
+        Some(m) if m <= 1440 => Err(reject(
             "minutes after midnight in whole hours (0, 60, ..., 1440)",
             Some(((m + 30) / 60 * 60).to_string()),
         )),
@@ -404,6 +441,25 @@ mod tests {
         assert_eq!(minutes("15"), Ok(15));
         assert!(minutes("fifteen").is_err());
         assert!(minutes("-5").is_err());
+    }
+
+    #[test]
+    fn numbers_are_digits_only_and_within_an_int() {
+        // Rust's `parse` takes a leading `+`; Salesforce's `xsd:int` fields do not.
+        assert!(minutes("+15").is_err());
+        assert!(minutes(" 15").is_err());
+        assert!(profile_session_timeout("+15").is_err());
+        assert!(positive_int("+5").is_err());
+        assert!(login_hour("+60").is_err());
+        assert!(connected_app_refresh_token_policy("specific_lifetime:+5:DAYS").is_err());
+        assert_eq!(minutes("2147483647"), Ok(2_147_483_647));
+        let huge = minutes("2147483648").unwrap_err();
+        assert!(huge.expected.contains("2147483647"), "{huge:?}");
+        // A huge N: the hint says how large N may be, not to write 1.
+        let huge = connected_app_refresh_token_policy("specific_lifetime:99999999999:DAYS").unwrap_err();
+        assert!(huge.expected.contains("2147483647"), "{huge:?}");
+        assert_eq!(huge.suggestion, None);
+        assert!(positive_int("99999999999").unwrap_err().expected.contains("2147483647"));
     }
 
     #[test]

@@ -84,7 +84,7 @@ impl Project {
     ) -> Project {
         let mut apps = Vec::new();
         let mut eca_parts: BTreeMap<String, Vec<EcaPart>> = BTreeMap::new();
-        let mut org = None;
+        let mut org: Option<OrgSettings> = None;
         let mut profiles = Vec::new();
         let mut session_settings = Vec::new();
         let mut parse_failures = Vec::new();
@@ -100,12 +100,23 @@ impl Project {
                         help: "add `<externalClientApplication>AppName</externalClientApplication>` naming the app's `.eca` file".into(),
                     }),
                 },
-                BuiltFile::OrgSettings(settings) => {
-                    org.get_or_insert(settings);
-                }
+                BuiltFile::OrgSettings(settings) => match &org {
+                    // Two would be deployed over each other: which wins is not known.
+                    Some(first) => problems.push(conflict(&sources, "`Security.settings`", "the org", first.anchor, settings.anchor)),
+                    None => org = Some(settings),
+                },
                 BuiltFile::Profile(p) => profiles.push(p),
                 BuiltFile::ProfileSessionSetting(s) => session_settings.push(s),
                 BuiltFile::Failed(f) => parse_failures.push(f),
+            }
+        }
+        for (name, parts) in &eca_parts {
+            for (i, part) in parts.iter().enumerate() {
+                if let Some(first) = parts[..i].iter().find(|p| p.kind == part.kind) {
+                    let what = format!("`.{}` file", part.kind.suffix());
+                    let of = format!("external client app `{name}`");
+                    problems.push(conflict(&sources, &what, &of, first.anchor, part.anchor));
+                }
             }
         }
         apps.extend(eca_parts.into_iter().map(|(name, parts)| assemble_eca(name, parts)));
@@ -195,6 +206,18 @@ impl Project {
     }
 }
 
+/// A second file of what a project has one of (`what` of `of`), at `second`: reported
+/// there; the first (by path) is the one judged.
+fn conflict(sources: &Sources, what: &str, of: &str, first: Location, second: Location) -> Problem {
+    let first_path = sources.path(first.file).display();
+    Problem {
+        loc: second,
+        message: format!("a second {what} for {of}: `{first_path}` is one too, and Salesforce keeps one"),
+        label: "a second file".into(),
+        help: format!("keep one of the two files; until then forcelint judges `{first_path}`, the first by path"),
+    }
+}
+
 /// Joins the files of one external client app. Any of them may be missing: the global
 /// OAuth settings are usually kept out of git, and the policies file is generated on deploy.
 fn assemble_eca(name: String, parts: Vec<EcaPart>) -> App {
@@ -265,5 +288,58 @@ fn assemble_eca(name: String, parts: Vec<EcaPart>) -> App {
         permission_sets: policies.map(|p| p.permission_sets.clone()).unwrap_or_default(),
         interactive_features: Vec::new(),
         notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::model::build_file;
+    use crate::source::SourceFile;
+
+    const NS: &str = "http://soap.sforce.com/2006/04/metadata";
+
+    fn project(files: &[(&str, MetadataKind, &str, &str)]) -> Project {
+        let mut sources = Sources::default();
+        let mut built = Vec::new();
+        let mut problems = Vec::new();
+        for (i, (path, kind, full_name, body)) in files.iter().enumerate() {
+            let root = kind.root_element();
+            let text = format!("<{root} xmlns=\"{NS}\">{body}</{root}>");
+            let doc = crate::xml::parse(&text).unwrap();
+            built.push(build_file(FileId(i as u32), *kind, full_name, &doc, &mut problems));
+            sources.add(SourceFile::new(PathBuf::from(path), text));
+        }
+        Project::assemble(sources, built, problems, &|_| None)
+    }
+
+    #[test]
+    fn a_second_org_settings_or_eca_policies_file_is_a_conflict() {
+        let settings = "<sessionSettings><sessionTimeout>TwoHours</sessionTimeout></sessionSettings>";
+        let p = project(&[
+            ("a/Security.settings-meta.xml", MetadataKind::SecuritySettings, "Security", settings),
+            ("b/Security.settings-meta.xml", MetadataKind::SecuritySettings, "Security", settings),
+        ]);
+        assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+        assert_eq!(p.problems[0].loc.file, FileId(1), "reported in the second");
+        assert!(p.problems[0].message.contains("a/Security.settings-meta.xml"), "{:?}", p.problems);
+        assert_eq!(p.org.as_ref().unwrap().file, FileId(0), "the first by path is judged");
+
+        let policy = |v: &str| {
+            format!(
+                "<externalClientApplication>E</externalClientApplication><refreshTokenPolicyType>{v}</refreshTokenPolicyType>"
+            )
+        };
+        let p = project(&[
+            ("a/E.eca-meta.xml", MetadataKind::ExternalClientApplication, "E", ""),
+            ("a/E.ecaOauthPlcy-meta.xml", MetadataKind::EcaOauthPolicies, "E", &policy("Infinite")),
+            ("b/E2.ecaOauthPlcy-meta.xml", MetadataKind::EcaOauthPolicies, "E2", &policy("Zero")),
+        ]);
+        assert_eq!(p.problems.len(), 1, "{:?}", p.problems);
+        assert_eq!(p.problems[0].loc.file, FileId(2));
+        assert!(p.problems[0].message.contains("a/E.ecaOauthPlcy-meta.xml"), "{:?}", p.problems);
+        assert_eq!(p.apps.len(), 1);
     }
 }

@@ -98,6 +98,8 @@ pub struct Summary {
     pub apps: BTreeMap<Purpose, usize>,
     pub suppressed: usize,
     pub baselined: usize,
+    /// The config used, as reports show paths; `None` without one.
+    pub config: Option<String>,
 }
 
 impl Summary {
@@ -115,6 +117,7 @@ impl Summary {
             apps,
             suppressed: outcome.suppressed.len(),
             baselined: outcome.baselined,
+            config: outcome.project.config_file.map(|file| report_path(&outcome.project.sources, file)),
         }
     }
 
@@ -142,6 +145,10 @@ impl std::fmt::Display for Summary {
         }
         if self.baselined > 0 {
             write!(f, "; {} in the baseline", self.baselined)?;
+        }
+        // Which config decided severities and suppressions: it can come from above the folder checked.
+        if let Some(config) = &self.config {
+            write!(f, "; config {config}")?;
         }
         Ok(())
     }

@@ -8,7 +8,10 @@
 //! - A leading byte-order mark is skipped; every span is still an offset into the string
 //!   given to [`parse`], so it counts the mark's three bytes.
 //! - Namespace prefixes are dropped from element names (`<sf:ConnectedApp>` is
-//!   `ConnectedApp`); `name_span` covers the local part.
+//!   `ConnectedApp`); `name_span` covers the local part. Namespaces are resolved, though: an
+//!   element in another namespace than the root's (or in none, under a root in one) is
+//!   `foreign`, and not a metadata element: [`Element::elements`] passes over it. Only
+//!   `nil` in the XML Schema instance namespace (`xsi:nil`, declared) makes an element nil.
 //! - Only the five predefined entities and character references are decoded. A DOCTYPE is
 //!   accepted but never interpreted: entities it defines are never expanded (a reference to
 //!   one is an "unknown entity" error) and nothing it names is ever fetched.
@@ -38,8 +41,14 @@ pub struct Element {
     pub name_span: Span,
     /// `xsi:nil="true"`: the element stands for an absent value.
     pub nil: bool,
+    /// In another namespace than the root element's (an undeclared prefix, or no namespace
+    /// under a root in one): not part of the metadata.
+    pub foreign: bool,
     pub nodes: Vec<Node>,
 }
+
+/// The XML Schema instance namespace, the only one whose `nil` attribute means nil.
+const XSI_NAMESPACE: &str = "http://www.w3.org/2001/XMLSchema-instance";
 
 #[derive(Debug, Clone)]
 pub enum Node {
@@ -82,10 +91,11 @@ impl std::fmt::Display for XmlError {
 impl std::error::Error for XmlError {}
 
 impl Element {
-    /// Child elements, skipping `xsi:nil` ones (they mean "absent").
+    /// Child elements, skipping `xsi:nil` ones (they mean "absent") and foreign ones (not
+    /// metadata).
     pub fn elements(&self) -> impl Iterator<Item = &Element> {
         self.nodes.iter().filter_map(|n| match n {
-            Node::Element(e) if !e.nil => Some(e),
+            Node::Element(e) if !e.nil && !e.foreign => Some(e),
             _ => None,
         })
     }
@@ -281,6 +291,13 @@ struct Parser<'s> {
     /// Inside a child of the root that is not kept (it is the last of `stack`): the name
     /// spans of the elements open inside it, innermost last.
     skipped: Option<Vec<Span>>,
+    /// Namespace declarations in scope, innermost last: prefix (`None` for the default
+    /// namespace) and namespace (`None` for `xmlns=""`).
+    namespaces: Vec<(Option<String>, Option<String>)>,
+    /// For each open element (kept or skipped), how many declarations were in scope before it.
+    namespace_marks: Vec<usize>,
+    /// The root element's namespace, once it is open.
+    root_namespace: Option<Resolved>,
 }
 
 /// A start tag, checked.
@@ -288,17 +305,53 @@ struct Tag {
     /// The local part of the name.
     name_span: Span,
     nil: bool,
+    foreign: bool,
+    namespace: Resolved,
+    /// Its namespace declarations.
+    declares: Vec<(Option<String>, Option<String>)>,
+}
+
+/// A name's namespace: `None` for no namespace; an undeclared prefix is `Unbound`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Resolved {
+    In(Option<String>),
+    Unbound,
 }
 
 impl<'s> Parser<'s> {
     fn new(source: &'s str, keep: Option<fn(&str) -> bool>) -> Self {
         let bom = if source.starts_with('\u{feff}') { '\u{feff}'.len_utf8() } else { 0 };
-        Parser { source, bom, stack: Vec::new(), root: None, comments: Vec::new(), keep, skipped: None }
+        Parser {
+            source,
+            bom,
+            stack: Vec::new(),
+            root: None,
+            comments: Vec::new(),
+            keep,
+            skipped: None,
+            namespaces: Vec::new(),
+            namespace_marks: Vec::new(),
+            root_namespace: None,
+        }
     }
 
-    fn element(&self, tag: Tag, span: Span) -> Element {
+    fn element(&self, tag: &Tag, span: Span) -> Element {
         let name = self.source[tag.name_span.start..tag.name_span.end].to_string();
-        Element { name, span, name_span: tag.name_span, nil: tag.nil, nodes: Vec::new() }
+        Element { name, span, name_span: tag.name_span, nil: tag.nil, foreign: tag.foreign, nodes: Vec::new() }
+    }
+
+    /// The namespace `prefix` stands for, with the tag's own declarations `declares` first.
+    fn resolve(&self, prefix: Option<&str>, declares: &[(Option<String>, Option<String>)]) -> Resolved {
+        if prefix == Some("xml") {
+            return Resolved::In(Some("http://www.w3.org/XML/1998/namespace".into()));
+        }
+        let found = declares.iter().rev().chain(self.namespaces.iter().rev()).find(|(p, _)| p.as_deref() == prefix);
+        match (found, prefix) {
+            (Some((_, ns)), _) => Resolved::In(ns.clone()),
+            // No default namespace declared: no namespace.
+            (None, None) => Resolved::In(None),
+            (None, Some(_)) => Resolved::Unbound,
+        }
     }
 
     /// Open elements, outermost first: those in the tree and those being skipped.
@@ -369,6 +422,15 @@ impl<'s> Parser<'s> {
                             self.error(format!("elements nested deeper than {MAX_DEPTH} levels"), tag.name_span)
                         );
                     }
+                    if self.root_namespace.is_none() {
+                        self.root_namespace = Some(tag.namespace.clone());
+                    }
+                    // The declarations of an element are in scope until its end tag.
+                    let mut tag = tag;
+                    if !empty {
+                        self.namespace_marks.push(self.namespaces.len());
+                        self.namespaces.append(&mut tag.declares);
+                    }
                     if let Some(skipped) = self.skipped.as_mut() {
                         if !empty {
                             skipped.push(tag.name_span);
@@ -377,7 +439,7 @@ impl<'s> Parser<'s> {
                     }
                     let skip = self.stack.len() == 1
                         && self.keep.is_some_and(|keep| !keep(&source[tag.name_span.start..tag.name_span.end]));
-                    let element = self.element(tag, span);
+                    let element = self.element(&tag, span);
                     if empty {
                         self.close(element);
                     } else {
@@ -388,6 +450,9 @@ impl<'s> Parser<'s> {
                     }
                 }
                 Event::End(_) => {
+                    if let Some(mark) = self.namespace_marks.pop() {
+                        self.namespaces.truncate(mark);
+                    }
                     if let Some(skipped) = self.skipped.as_mut()
                         && skipped.pop().is_some()
                     {
@@ -536,7 +601,10 @@ impl<'s> Parser<'s> {
         let local: &str = local.as_ref();
         // The local part starts right after any prefix.
         let local_at = name_at + (raw_name.len() - local.len());
-        let mut nil = false;
+        let mut declares = Vec::new();
+        // Prefixes of the `nil` attributes that say true: which namespace they are in is
+        // known once every declaration of the tag is read.
+        let mut nil_prefixes: Vec<Option<String>> = Vec::new();
         for attr in tag.attributes() {
             let attr = attr.map_err(|e| self.attribute_error(&e, name_at))?;
             let key: &str = attr.key.as_ref();
@@ -561,11 +629,30 @@ impl<'s> Parser<'s> {
             }
             let decoded = decode_attribute(value)
                 .map_err(|(message, at)| self.error(message, value_span.map_or(span, |v| self.point(v.start + at))))?;
-            if key.rsplit(':').next() == Some("nil") && matches!(decoded.trim_matches(is_xml_space), "true" | "1") {
-                nil = true;
+            let (prefix, local_key) = match key.split_once(':') {
+                Some((p, l)) => (Some(p), l),
+                None => (None, key),
+            };
+            match (prefix, local_key) {
+                (None, "xmlns") => declares.push((None, (!decoded.is_empty()).then_some(decoded))),
+                (Some("xmlns"), p) => declares.push((Some(p.to_string()), Some(decoded))),
+                // An attribute without a prefix is in no namespace: never `xsi:nil`.
+                (Some(p), "nil") if matches!(decoded.trim_matches(is_xml_space), "true" | "1") => {
+                    nil_prefixes.push(Some(p.to_string()));
+                }
+                _ => {}
             }
         }
-        Ok(Tag { name_span: Span::new(local_at, local_at + local.len()), nil })
+        let xsi = Resolved::In(Some(XSI_NAMESPACE.to_string()));
+        let nil = nil_prefixes.iter().any(|p| self.resolve(p.as_deref(), &declares) == xsi);
+        let element_prefix = raw_name.split_once(':').map(|(p, _)| p);
+        let namespace = self.resolve(element_prefix, &declares);
+        let foreign = match &self.root_namespace {
+            Some(root) => namespace == Resolved::Unbound || namespace != *root,
+            // The root itself.
+            None => false,
+        };
+        Ok(Tag { name_span: Span::new(local_at, local_at + local.len()), nil, foreign, namespace, declares })
     }
 
     /// Where `part`, a slice borrowed from `source`, sits in it.

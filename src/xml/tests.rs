@@ -655,7 +655,7 @@ fn malformed_attributes() {
 
 #[test]
 fn attribute_values_are_decoded_for_nil() {
-    let doc = ok("<a><b xsi:nil=\"&#116;rue\"/></a>");
+    let doc = ok("<a xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><b xsi:nil=\"&#116;rue\"/></a>");
     assert!(doc.root.child("b").is_none());
 }
 
@@ -713,7 +713,7 @@ fn characters_not_allowed_in_xml() {
 // ---------------------------------------------------------------------------------------
 // Robustness: no input panics, and every span is valid.
 
-const SAMPLE: &str = "\u{feff}<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<!-- header -->\n<sf:ConnectedApp xmlns:sf=\"http://soap.sforce.com/2006/04/metadata\" xmlns:xsi=\"i\">\n    <sf:label>Café &amp; «ETL»</sf:label>\n    <oauthConfig>\n        <scopes>Api</scopes>\n        <scopes><![CDATA[RefreshToken]]></scopes>\n        <x xsi:nil=\"true\"/>\n    </oauthConfig>\n    <!-- note -->\n    <oauthPolicy><refreshTokenPolicy>&#x7A;ero</refreshTokenPolicy></oauthPolicy>\n</sf:ConnectedApp>\n";
+const SAMPLE: &str = "\u{feff}<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<!-- header -->\n<sf:ConnectedApp xmlns:sf=\"http://soap.sforce.com/2006/04/metadata\" xmlns=\"http://soap.sforce.com/2006/04/metadata\" xmlns:xsi=\"i\">\n    <sf:label>Café &amp; «ETL»</sf:label>\n    <oauthConfig>\n        <scopes>Api</scopes>\n        <scopes><![CDATA[RefreshToken]]></scopes>\n        <x xsi:nil=\"true\"/>\n    </oauthConfig>\n    <!-- note -->\n    <oauthPolicy><refreshTokenPolicy>&#x7A;ero</refreshTokenPolicy></oauthPolicy>\n</sf:ConnectedApp>\n";
 
 fn check_result(src: &str) {
     match parse(src) {
@@ -864,4 +864,46 @@ fn children_not_kept_are_checked_but_left_empty() {
     // Depth counts what is not kept.
     let deep = format!("<P>{}{}</P>", "<a>".repeat(MAX_DEPTH), "</a>".repeat(MAX_DEPTH));
     assert_eq!(parse_keeping(&deep, |_| false).unwrap_err(), parse(&deep).unwrap_err());
+}
+
+// ---------------------------------------------------------------------------------------
+// Namespaces (issue 12, items 12 and 19).
+
+const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+
+#[test]
+fn only_xsi_nil_in_the_schema_instance_namespace_is_nil() {
+    let src = format!(
+        "<a xmlns=\"{NS}\" xmlns:xsi=\"{XSI}\" xmlns:foo=\"urn:foo\" xmlns:i=\"{XSI}\">\
+         <b nil=\"true\">1</b><c foo:nil=\"true\">2</c><d xsi:nil=\"true\"/><e i:nil=\"true\"/>\
+         <f><g xmlns:xsi=\"urn:other\" xsi:nil=\"true\">3</g></f></a>"
+    );
+    let doc = ok(&src);
+    let names: Vec<_> = doc.root.elements().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["b", "c", "f"], "only `d` and `e` are nil");
+    assert!(doc.root.child("f").unwrap().child("g").is_some(), "`xsi` rebound to another namespace");
+    // An undeclared `xsi` prefix is no namespace at all.
+    let doc = ok("<a><b xsi:nil=\"true\">1</b></a>");
+    assert!(doc.root.child("b").is_some());
+}
+
+#[test]
+fn elements_outside_the_root_namespace_are_not_metadata_elements() {
+    let src = format!(
+        "<ConnectedApp xmlns=\"{NS}\" xmlns:x=\"urn:evil\" xmlns:sf=\"{NS}\">\
+         <x:oauthPolicy><refreshTokenPolicy>infinite</refreshTokenPolicy></x:oauthPolicy>\
+         <oauthPolicy xmlns=\"\"><refreshTokenPolicy>infinite</refreshTokenPolicy></oauthPolicy>\
+         <y:oauthPolicy><refreshTokenPolicy>infinite</refreshTokenPolicy></y:oauthPolicy>\
+         <sf:oauthPolicy><sf:refreshTokenPolicy>zero</sf:refreshTokenPolicy></sf:oauthPolicy>\
+         <oauthConfig><scopes>Api</scopes><x:scopes>Full</x:scopes></oauthConfig></ConnectedApp>"
+    );
+    let doc = ok(&src);
+    let policies: Vec<_> = doc.root.children("oauthPolicy").collect();
+    assert_eq!(policies.len(), 1, "only the one in the metadata namespace");
+    assert_eq!(text(policies[0].child("refreshTokenPolicy").unwrap()).0, "zero");
+    let scopes: Vec<_> = doc.root.child("oauthConfig").unwrap().children("scopes").map(|s| text(s).0).collect();
+    assert_eq!(scopes, ["Api"]);
+    // A document without namespaces reads as before.
+    let doc = ok("<a><b>1</b></a>");
+    assert!(doc.root.child("b").is_some());
 }
