@@ -274,6 +274,18 @@ fn b7_eca_policies_that_switch_oauth_off() {
         assert_eq!(text, "false", "{element}");
         assert!(help(f).contains(&format!("<{element}>true</{element}>")), "{}", help(f));
     }
+    // An app with no OAuth settings (an app-launcher entry) has no OAuth flow to stop.
+    let files = vec![
+        eca("Launcher", "Api", None, None).remove(0),
+        (
+            "force-app/main/default/extlClntAppPolicies/Launcher_plcy.ecaPlcy-meta.xml",
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ExtlClntAppConfigurablePolicies {ns}>\n    <externalClientApplication>Launcher</externalClientApplication>\n    <isOauthPluginEnabled>false</isOauthPluginEnabled>\n</ExtlClntAppConfigurablePolicies>\n"
+            ),
+        ),
+    ];
+    let (_d, findings) = lint(&files);
+    assert!(of(&findings, "eca-oauth-disabled").is_empty(), "{findings:#?}");
 }
 
 #[test]

@@ -5,6 +5,11 @@ use crate::model::Project;
 pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (app, class) in project.classified_apps() {
+        // An app with no OAuth settings in the repository (an app-launcher entry such as
+        // DevOps Center) has no OAuth flow to stop.
+        if app.oauth.is_none() {
+            continue;
+        }
         let off: Vec<_> = app.eca_switches.iter().filter(|s| !s.value).collect();
         // `isEnabled` (the whole app) before `isOauthPluginEnabled`: the order they are read in.
         let Some(first) = off.first() else { continue };
