@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::engine::Outcome;
 use crate::finding::Severity;
-use crate::model::{App, IpRelaxation, RefreshTokenPolicy, Setting, TimeoutSource};
+use crate::model::{App, AppKind, IpRelaxation, RefreshTokenPolicy, Setting, TimeoutSource};
 use crate::report::clean;
 use crate::report::fmt_minutes;
 use crate::source::{FileId, Location};
@@ -89,6 +89,10 @@ pub fn refresh_token_policy(app: &App) -> String {
             RefreshTokenPolicy::Lifetime(p) => format!("expires {p} after issue"),
             RefreshTokenPolicy::Inactivity(p) => format!("expires after {p} unused"),
         },
+        // Salesforce generates an ECA's policies on deploy; its default is not documented.
+        Setting::Absent if app.kind == AppKind::ExternalClientApp && !oauth.policy_present => {
+            "not in the repository (generated on deploy; seen as 365 days after issue)".into()
+        }
         Setting::Absent => "valid until revoked (default)".into(),
         Setting::Invalid => "invalid".into(),
     }

@@ -17,7 +17,7 @@ fn json_inventory_has_purpose_timeout_policies_and_counts() {
     let report: Value = serde_json::from_str(&apps("json")).unwrap();
     assert_eq!(report["version"], 1);
     let rows = report["apps"].as_array().unwrap();
-    assert_eq!(rows.len(), 11);
+    assert_eq!(rows.len(), 12);
     let row = |name: &str| rows.iter().find(|r| r["name"] == name).unwrap_or_else(|| panic!("{name}"));
 
     let erp = row("Nightly_ERP_Sync");
@@ -64,7 +64,7 @@ fn text_csv_and_markdown() {
     assert_eq!(head[0], "name");
     assert_eq!(head.len(), 13);
     let rows: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
-    assert_eq!(rows.len(), 11);
+    assert_eq!(rows.len(), 12);
     // Fields with commas are quoted.
     let erp = rows.iter().find(|r| r.starts_with("Nightly_ERP_Sync,")).unwrap();
     assert!(erp.contains(",30,org,"), "{erp}");

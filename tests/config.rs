@@ -509,7 +509,10 @@ fn config_profile_gives_the_session_timeout_too() {
     p.config("[apps.Sync]\nprofile = \"Integration\"\n");
     let report = p.json(&[]);
     assert_eq!(found(&report), vec![t("short-session-timeout", "Sync", "warning")]);
-    assert_eq!(report["findings"][0]["related"][0]["label"], "session timeout of profile `Integration`: 30 minutes");
+    assert_eq!(
+        report["findings"][0]["related"][0]["label"],
+        "session timeout of profile `Integration`: 30 minutes idle"
+    );
 }
 
 #[test]

@@ -239,13 +239,15 @@ fn the_launcher_passes_signals_both_ways() {
     assert_eq!(out.status.signal(), Some(15), "{:?} {}", out.status, text(&out));
 
     // A signal sent to the launcher reaches forcelint.
-    let fake = fake_forcelint(dir.path(), "trap 'echo got TERM; exit 3' TERM; echo ready; sleep 30 & wait");
+    let fake = fake_forcelint(dir.path(), "trap 'kill $!; echo got TERM; exit 3' TERM; echo ready; sleep 30 & wait");
     let mut child =
         Command::new("node").arg(launcher()).env("FORCELINT_BINARY", &fake).stdout(Stdio::piped()).spawn().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
     stdout.read_line(&mut line).unwrap();
     assert_eq!(line, "ready\n");
+    // The launcher sets its handlers right after spawning; on a loaded machine give it that moment.
+    std::thread::sleep(std::time::Duration::from_millis(300));
     run(Command::new("kill").args(["-TERM", &child.id().to_string()]));
     let status = child.wait().unwrap();
     let mut rest = String::new();

@@ -459,6 +459,21 @@ fn invalid_policy_value() {
 }
 
 #[test]
+fn client_credentials_half_enabled() {
+    check_rule("client-credentials-half-enabled");
+}
+
+#[test]
+fn eca_oauth_disabled() {
+    check_rule("eca-oauth-disabled");
+}
+
+#[test]
+fn consumer_key_in_source() {
+    check_rule("consumer-key-in-source");
+}
+
+#[test]
 fn parse_error() {
     check_rule("parse-error");
 }
@@ -468,7 +483,10 @@ fn parse_error() {
 /// engine from the other rules' findings and cannot run in isolation.)
 #[test]
 fn every_rule_has_fixtures() {
-    const TESTED: [&str; 12] = [
+    const TESTED: [&str; 15] = [
+        "client-credentials-half-enabled",
+        "eca-oauth-disabled",
+        "consumer-key-in-source",
         "expiring-refresh-token",
         "short-session-timeout",
         "enforced-ip-restrictions",

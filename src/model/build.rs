@@ -11,8 +11,9 @@ use crate::xml::{Document, Element, Span};
 /// What one file contributes to the project.
 #[derive(Debug)]
 pub enum BuiltFile {
-    ConnectedApp(App),
-    EcaPart(EcaPart),
+    // Boxed: the two are much larger than the other variants.
+    ConnectedApp(Box<App>),
+    EcaPart(Box<EcaPart>),
     OrgSettings(OrgSettings),
     Profile(Profile),
     ProfileSessionSetting(ProfileSessionSetting),
@@ -41,6 +42,13 @@ pub struct EcaPart {
     pub session_level: SessionLevel,
     pub profiles: Vec<Value<String>>,
     pub permission_sets: Vec<Value<String>>,
+    pub admin_approved: Option<Value<bool>>,
+    pub idle_refresh_ttl: Option<Value<bool>>,
+    pub named_user_jwt: Option<Value<bool>>,
+    pub jwt_timeout: Setting<u32>,
+    pub jwt_timeout_type: Option<Value<String>>,
+    /// `.ecaPlcy`: `isEnabled`, `isOauthPluginEnabled`.
+    pub plugin_switches: Vec<Value<bool>>,
 }
 
 /// Builds the typed view of one parsed file, collecting the values Salesforce would refuse.
@@ -65,11 +73,11 @@ pub fn build_file(
     }
     let mut cx = Cx { file, problems };
     match kind {
-        MetadataKind::ConnectedApp => BuiltFile::ConnectedApp(cx.connected_app(root, full_name)),
+        MetadataKind::ConnectedApp => BuiltFile::ConnectedApp(Box::new(cx.connected_app(root, full_name))),
         MetadataKind::SecuritySettings => BuiltFile::OrgSettings(cx.org_settings(root)),
         MetadataKind::Profile => BuiltFile::Profile(cx.profile(root, full_name)),
         MetadataKind::ProfileSessionSetting => BuiltFile::ProfileSessionSetting(cx.profile_session_setting(root)),
-        _ => BuiltFile::EcaPart(cx.eca_part(root, kind, full_name)),
+        _ => BuiltFile::EcaPart(Box::new(cx.eca_part(root, kind, full_name))),
     }
 }
 
@@ -291,6 +299,13 @@ impl Cx<'_> {
             ip_relaxation,
             refresh_token,
             refresh_token_details: Vec::new(),
+            client_credentials_switches: None,
+            admin_approved: self.flag(cfg, "isAdminApproved"),
+            consumer_key: self.string(cfg, "consumerKey"),
+            idle_refresh_ttl: None,
+            named_user_jwt: None,
+            jwt_timeout: Setting::Absent,
+            jwt_timeout_type: None,
         });
         let interactive_features = ["samlConfig", "canvasConfig", "canvas", "mobileAppConfig", "mobileStartUrl"]
             .into_iter()
@@ -315,6 +330,7 @@ impl Cx<'_> {
             permission_sets: self.strings(root, "permissionSetName"),
             interactive_features,
             notes: Vec::new(),
+            eca_switches: Vec::new(),
         }
     }
 
@@ -339,6 +355,12 @@ impl Cx<'_> {
             session_level: SessionLevel::default(),
             profiles: Vec::new(),
             permission_sets: Vec::new(),
+            admin_approved: None,
+            idle_refresh_ttl: None,
+            named_user_jwt: None,
+            jwt_timeout: Setting::Absent,
+            jwt_timeout_type: None,
+            plugin_switches: Vec::new(),
         };
         match kind {
             MetadataKind::ExternalClientApplication => {
@@ -359,8 +381,16 @@ impl Cx<'_> {
                 part.client_credentials = self.flag(root, "isClientCredentialsFlowEnabled");
                 part.refresh_rotation = self.flag(root, "isRefreshTokenRotationEnabled");
                 part.pkce = self.flag(root, "isPkceRequired");
+                part.idle_refresh_ttl = self.flag(root, "isEnforceRefreshTokenTTL");
+                part.named_user_jwt = self.flag(root, "isNamedUserJwtEnabled");
             }
             MetadataKind::EcaOauthPolicies => self.eca_policies(root, &mut part),
+            MetadataKind::EcaPolicies => {
+                part.plugin_switches = ["isEnabled", "isOauthPluginEnabled"]
+                    .into_iter()
+                    .filter_map(|name| self.flag(root, name))
+                    .collect();
+            }
             _ => {}
         }
         part
@@ -393,6 +423,16 @@ impl Cx<'_> {
         part.run_as_user = self.string(root, "clientCredentialsFlowUser");
         part.profiles = self.comma_separated(root, "commaSeparatedProfile");
         part.permission_sets = self.comma_separated(root, "commaSeparatedPermissionSet");
+        part.admin_approved = self.string(root, "permittedUsersPolicyType").map(|v| Value {
+            value: v.value.eq_ignore_ascii_case("AdminApprovedPreAuthorized"),
+            raw: v.raw,
+            element: v.element,
+            loc: v.loc,
+        });
+        // Deprecated here (it lives in `.ecaGlblOauth`), but still honoured when written.
+        part.named_user_jwt = self.flag(root, "isNamedUserJwtEnabled");
+        part.jwt_timeout = self.setting(root, "namedUserJwtTimeout", literals::minutes);
+        part.jwt_timeout_type = self.string(root, "namedUserJwtSessionTimeoutType");
 
         let kind = self.setting(root, "refreshTokenPolicyType", literals::eca_refresh_token_type);
         let period = self.setting(root, "refreshTokenValidityPeriod", literals::positive_int);

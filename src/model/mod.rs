@@ -149,6 +149,73 @@ pub struct OAuth {
     pub refresh_token: Setting<RefreshTokenPolicy>,
     /// ECA: the validity period and unit that go with `refreshTokenPolicyType`.
     pub refresh_token_details: Vec<Location>,
+    /// ECA: the two switches of the client-credentials flow, which must both be on.
+    /// `None` for connected apps (one switch, `client_credentials`).
+    pub client_credentials_switches: Option<FlowSwitches>,
+    /// Connected app `isAdminApproved`; ECA `permittedUsersPolicyType` read as
+    /// "`AdminApprovedPreAuthorized`?" (its raw text kept).
+    pub admin_approved: Option<Value<bool>>,
+    /// Connected app `oauthConfig/consumerKey`: tied to the org it was retrieved from.
+    pub consumer_key: Option<Value<String>>,
+    /// ECA `.ecaGlblOauth` `isEnforceRefreshTokenTTL`: refresh tokens expire after 30 idle days.
+    pub idle_refresh_ttl: Option<Value<bool>>,
+    /// ECA: access tokens are JWT-based (`isNamedUserJwtEnabled`, in `.ecaGlblOauth` or,
+    /// deprecated, in `.ecaOauthPlcy`); `sessionTimeoutInMinutes` then does not apply.
+    pub named_user_jwt: Option<Value<bool>>,
+    /// ECA `namedUserJwtTimeout` (minutes) and `namedUserJwtSessionTimeoutType`.
+    pub jwt_timeout: Setting<u32>,
+    pub jwt_timeout_type: Option<Value<String>>,
+}
+
+/// One switch of a flow that two ECA files must both turn on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowSwitch {
+    /// The root of the file that holds the switch; `None` when the file is not in the
+    /// repository (then the switch is unknown, and taken to agree with the other).
+    pub file: Option<Location>,
+    pub value: Option<Value<bool>>,
+}
+
+impl FlowSwitch {
+    /// On, or unknown because its file is not in the repository.
+    fn on_or_unknown(&self) -> bool {
+        self.file.is_none() || self.value.as_ref().is_some_and(|v| v.value)
+    }
+
+    /// The file is in the repository and does not turn the switch on: the `false`, or the
+    /// file's root when the element is missing.
+    pub fn off_at(&self) -> Option<Location> {
+        let file = self.file?;
+        match &self.value {
+            Some(v) if v.value => None,
+            Some(v) => Some(v.loc),
+            None => Some(file),
+        }
+    }
+}
+
+/// `isClientCredentialsFlowEnabled` of an ECA's `.ecaGlblOauth` and `.ecaOauthPlcy` files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowSwitches {
+    pub global: FlowSwitch,
+    pub policy: FlowSwitch,
+}
+
+impl FlowSwitches {
+    /// One file turns the flow on and the other (in the repository) does not: the `true`,
+    /// and where the other is off.
+    pub fn disagreement(&self) -> Option<(&Value<bool>, Location)> {
+        fn on(s: &FlowSwitch) -> Option<&Value<bool>> {
+            s.value.as_ref().filter(|v| v.value)
+        }
+        if let (Some(on), Some(off)) = (on(&self.policy), self.global.off_at()) {
+            return Some((on, off));
+        }
+        if let (Some(on), Some(off)) = (on(&self.global), self.policy.off_at()) {
+            return Some((on, off));
+        }
+        None
+    }
 }
 
 impl OAuth {
@@ -163,8 +230,17 @@ impl OAuth {
             .find(|s| s.value.eq_ignore_ascii_case("RefreshToken") || s.value.eq_ignore_ascii_case("OfflineAccess"))
     }
 
+    /// Whether the client-credentials flow is on, and the switch that says so. An ECA's flow
+    /// is on only when `.ecaGlblOauth` and `.ecaOauthPlcy` both turn it on (a file not in the
+    /// repository is taken to agree). The one place that decides.
     pub fn client_credentials_enabled(&self) -> Option<&Value<bool>> {
-        self.client_credentials.as_ref().filter(|v| v.value)
+        match &self.client_credentials_switches {
+            None => self.client_credentials.as_ref().filter(|v| v.value),
+            Some(s) if s.global.on_or_unknown() && s.policy.on_or_unknown() => {
+                s.policy.value.as_ref().or(s.global.value.as_ref()).filter(|v| v.value)
+            }
+            Some(_) => None,
+        }
     }
 
     /// Flows with no user step that never receive a refresh token.
@@ -190,6 +266,8 @@ pub struct App {
     pub interactive_features: Vec<Value<()>>,
     /// Facts worth stating about how the app was assembled (e.g. a missing ECA file).
     pub notes: Vec<String>,
+    /// ECA `.ecaPlcy`: `isEnabled` and `isOauthPluginEnabled`, as written.
+    pub eca_switches: Vec<Value<bool>>,
 }
 
 /// What an app's session policy says about High Assurance sessions.

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use super::build::{BuiltFile, EcaPart};
 use super::purpose::{Classification, Purpose, classify};
 use super::{
-    App, AppKind, MetadataKind, OAuth, OrgSettings, ParseFailure, Problem, Profile, ProfileSessionSetting, Setting,
-    Value,
+    App, AppKind, FlowSwitch, FlowSwitches, MetadataKind, OAuth, OrgSettings, ParseFailure, Problem, Profile,
+    ProfileSessionSetting, Setting, Value,
 };
 use crate::source::{FileId, Location, Sources};
 use crate::suppress::Suppression;
@@ -90,9 +90,9 @@ impl Project {
         let mut parse_failures = Vec::new();
         for file in files {
             match file {
-                BuiltFile::ConnectedApp(app) => apps.push(app),
+                BuiltFile::ConnectedApp(app) => apps.push(*app),
                 BuiltFile::EcaPart(part) => match &part.app_name {
-                    Some(name) => eca_parts.entry(name.value.clone()).or_default().push(part),
+                    Some(name) => eca_parts.entry(name.value.clone()).or_default().push(*part),
                     None => problems.push(Problem {
                         loc: part.anchor,
                         message: format!("`{}` has no `externalClientApplication`", part.full_name),
@@ -233,7 +233,7 @@ fn assemble_eca(name: String, parts: Vec<EcaPart>) -> App {
     let oauth = oauth_parts.first().map(|first| {
         if policies.is_none() {
             notes.push(
-                "no `.ecaOauthPlcy` file: Salesforce generates the OAuth policies on deploy with its defaults, taken to be those of connected apps (IP restrictions enforced, refresh tokens valid until revoked; unverified for external client apps)"
+                "no `.ecaOauthPlcy` file: Salesforce generates the OAuth policies on deploy; its defaults are not documented (IP restrictions taken to be enforced, as for connected apps; generated policies have been seen with refresh tokens that expire 365 days after issue)"
                     .to_string(),
             );
         }
@@ -271,6 +271,22 @@ fn assemble_eca(name: String, parts: Vec<EcaPart>) -> App {
             ip_relaxation: policies.map(|p| p.ip_relaxation.clone()).unwrap_or_default(),
             refresh_token: policies.map(|p| p.refresh_token.clone()).unwrap_or_default(),
             refresh_token_details: policies.map(|p| p.refresh_token_details.clone()).unwrap_or_default(),
+            client_credentials_switches: Some(FlowSwitches {
+                global: FlowSwitch {
+                    file: global.map(|g| g.anchor),
+                    value: global.and_then(|g| g.client_credentials.clone()),
+                },
+                policy: FlowSwitch {
+                    file: policies.map(|p| p.anchor),
+                    value: policies.and_then(|p| p.client_credentials.clone()),
+                },
+            }),
+            admin_approved: policies.and_then(|p| p.admin_approved.clone()),
+            consumer_key: None,
+            idle_refresh_ttl: global.and_then(|g| g.idle_refresh_ttl.clone()),
+            named_user_jwt: global.and_then(|g| g.named_user_jwt.clone()).or_else(|| policies.and_then(|p| p.named_user_jwt.clone())),
+            jwt_timeout: policies.map(|p| p.jwt_timeout.clone()).unwrap_or_default(),
+            jwt_timeout_type: policies.and_then(|p| p.jwt_timeout_type.clone()),
         }
     });
     let mut files: Vec<_> = parts.iter().map(|p| p.anchor.file).collect();
@@ -288,6 +304,7 @@ fn assemble_eca(name: String, parts: Vec<EcaPart>) -> App {
         permission_sets: policies.map(|p| p.permission_sets.clone()).unwrap_or_default(),
         interactive_features: Vec::new(),
         notes,
+        eca_switches: find(MetadataKind::EcaPolicies).map(|p| p.plugin_switches.clone()).unwrap_or_default(),
     }
 }
 

@@ -19,10 +19,10 @@ pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
         if let Some(level) = app.session_level.high_assurance() {
             let fix = match app.kind {
                 AppKind::ConnectedApp => {
-                    "remove `sessionLevel` (and `policyAction`) from the app's `sessionPolicy` (Setup: App Manager → the app → Manage → Edit Policies → Session Policies → High Assurance session required: off)"
+                    "set `<sessionLevel>STANDARD</sessionLevel>` in the app's `sessionPolicy` (Setup: App Manager → the app → Manage → Edit Policies → Session Policies → High Assurance session required: off); whether leaving the element out clears the org's value is unverified, so check the policy in Setup after deploying"
                 }
                 AppKind::ExternalClientApp => {
-                    "set `<requiredSessionLevel>STANDARD</requiredSessionLevel>` in the `.ecaOauthPlcy` file (Setup: External Client App Manager → the app → Policies → Edit → Session Policies)"
+                    "set `<requiredSessionLevel>STANDARD</requiredSessionLevel>` in the `.ecaOauthPlcy` file (Setup: External Client App Manager → the app → Policies → Edit → Session Policies), and check the policy in Setup after deploying"
                 }
             };
             let mut finding = Finding::new(
@@ -33,7 +33,9 @@ pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
                 "High Assurance required",
             )
             .related(flow_loc, format!("{flow_name} has no user step"))
-            .help(format!("{fix}; keep High Assurance for apps people sign in to"));
+            .help(format!(
+                "{fix}. Keep High Assurance for apps people sign in to: if this app serves people too, keep it for them and move the integration to a new external client app (new connected apps cannot be created since Spring '26)"
+            ));
             if let Some(action) = app.session_level.action.as_set() {
                 finding = finding.related(action.loc, format!("policy action `{}`", action.value));
             }

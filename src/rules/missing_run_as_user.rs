@@ -36,7 +36,7 @@ pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
                 "client credentials enabled, but no run-as user",
             )
             .help(format!(
-                "{fix}; use a dedicated API-only integration user: every token depends on it staying active"
+                "{fix}; the run-as user must have the API Only User permission (Salesforce requires it of the execution user): use a dedicated integration user, because every token depends on it staying active"
             ))
             .about(app, class),
         );

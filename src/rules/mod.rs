@@ -11,6 +11,9 @@ use crate::ip::IpNet;
 use crate::model::{App, EffectiveTimeout, Profile, Project};
 use crate::source::Location;
 
+mod client_credentials_half_enabled;
+mod consumer_key_in_source;
+mod eca_oauth_disabled;
 mod enforced_ip_restrictions;
 mod expiring_refresh_token;
 mod high_assurance_blocks_jwt;
@@ -113,7 +116,7 @@ pub static RULES: &[Rule] = &[
         expiring_refresh_token,
         "expiring-refresh-token",
         Error,
-        "Refresh tokens of an unattended app expire, so the integration stops until someone re-authorizes"
+        "Refresh tokens of an unattended app expire, so someone must authorize it again"
     ),
     rule!(
         short_session_timeout,
@@ -132,6 +135,18 @@ pub static RULES: &[Rule] = &[
         "missing-run-as-user",
         Warning,
         "The client-credentials flow is enabled without a run-as user, so it cannot issue tokens"
+    ),
+    rule!(
+        client_credentials_half_enabled,
+        "client-credentials-half-enabled",
+        Error,
+        "An external client app enables the client-credentials flow in only one of the two files that must both enable it"
+    ),
+    rule!(
+        eca_oauth_disabled,
+        "eca-oauth-disabled",
+        Error,
+        "An external client app's policies switch the app or its OAuth plugin off, so every OAuth flow of it stops"
     ),
     rule!(
         no_unattended_renewal,
@@ -155,7 +170,7 @@ pub static RULES: &[Rule] = &[
         ip_ranges_enforced_every_request,
         "ip-ranges-enforced-every-request",
         Warning,
-        "Login IP ranges are enforced on every request, undoing apps' relaxed IP policies"
+        "Login IP ranges are enforced on every request: apps' relaxed IP policies still apply at login and refresh, but some access from outside the ranges is blocked"
     ),
     rule!(
         integration_login_hours,
@@ -168,6 +183,12 @@ pub static RULES: &[Rule] = &[
         "refresh-token-rotation",
         Warning,
         "Refresh-token rotation is on for an unattended app whose workers may share a token"
+    ),
+    rule!(
+        consumer_key_in_source,
+        "consumer-key-in-source",
+        Warning,
+        "A connected app carries the consumer key of the org it was retrieved from, so deploying it to another org fails"
     ),
     rule!(
         invalid_policy_value,
