@@ -60,6 +60,16 @@ fn npm_packages() -> &'static Path {
     })
 }
 
+/// npm or npx with a cache of this run's own: npm's shared cache keeps a package by name and
+/// version, and would install an earlier build of this version instead of the packed one.
+fn npm(program: &str) -> Command {
+    static CACHE: OnceLock<PathBuf> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| scratch("npm-cache"));
+    let mut command = Command::new(program);
+    command.env("npm_config_cache", cache);
+    command
+}
+
 /// A fresh folder under target/tmp, shared by the tests of this run (statics are never
 /// dropped, so a temporary directory would be left behind).
 fn scratch(name: &str) -> PathBuf {
@@ -103,7 +113,7 @@ fn npm_install_of_the_packed_packages_gives_a_working_forcelint_offline() {
 
     let project = tempfile::tempdir().unwrap();
     empty_project(project.path());
-    run(Command::new("npm")
+    run(npm("npm")
         .current_dir(project.path())
         .args(["install", "--offline", "--no-audit", "--no-fund", "--loglevel=error"])
         .args(&tgz));
@@ -124,7 +134,7 @@ fn npm_install_of_the_packed_packages_gives_a_working_forcelint_offline() {
     assert_eq!(stdout, String::from_utf8(expected.stdout).unwrap());
     assert!(String::from_utf8_lossy(&out.stderr).contains(" errors, "), "summary on stderr");
 
-    let out = run(Command::new("npx").current_dir(project.path()).args(["--offline", "forcelint", "--version"]));
+    let out = run(npm("npx").current_dir(project.path()).args(["--offline", "forcelint", "--version"]));
     assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), format!("forcelint {VERSION}"));
 }
 
@@ -768,16 +778,13 @@ fn npm_packages_from_the_release_archives_install_and_run() {
     let packs = work.path().join("packs");
     std::fs::create_dir_all(&packs).unwrap();
     for dir in &dirs {
-        run(Command::new("npm")
-            .current_dir(out.join(dir))
-            .args(["pack", "--silent", "--pack-destination"])
-            .arg(&packs));
+        run(npm("npm").current_dir(out.join(dir)).args(["pack", "--silent", "--pack-destination"]).arg(&packs));
     }
     let project = work.path().join("project");
     empty_project(&project);
     // The test's archive is named for the musl target (as the action picks it), and npm
     // installs a musl package on glibc only when forced.
-    run(Command::new("npm")
+    run(npm("npm")
         .current_dir(&project)
         .args(["install", "--offline", "--force", "--no-audit", "--no-fund", "--loglevel=error"])
         .args(tgz_files(&packs)));
