@@ -2,6 +2,8 @@
 //! engine (what VS Code uses), reads every line of real `--format concise` output, including
 //! paths with spaces and Windows paths with drive letters.
 
+mod common;
+use common::copy_dir;
 use std::path::Path;
 use std::process::Command;
 
@@ -11,19 +13,6 @@ fn task() -> serde_json::Value {
     let section = readme.split("\n### Editors\n").nth(1).expect("README has ### Editors");
     let block = section.split("```json\n").nth(1).unwrap().split("\n```").next().unwrap();
     serde_json::from_str(block).expect("the task is valid JSON")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

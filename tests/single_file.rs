@@ -4,6 +4,8 @@
 //! Checked for every metadata file of every example project and of every rule fixture
 //! (each copied into a project of its own, so that its files have one another as context).
 
+mod common;
+use common::copy_dir;
 use std::path::{Path, PathBuf};
 
 use forcelint::discover::discover;
@@ -66,19 +68,6 @@ fn each_file_of_the_example_projects_alone_gets_the_findings_of_the_whole() {
         checked += check_each_file(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/projects").join(project));
     }
     assert!(checked >= 36, "{checked} files");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]
