@@ -47,6 +47,9 @@ pub struct EcaPart {
     pub named_user_jwt: Option<Value<bool>>,
     pub jwt_timeout: Setting<u32>,
     pub jwt_timeout_type: Option<Value<String>>,
+    pub callback_urls: Vec<Value<String>>,
+    pub secret_optional: Option<Value<bool>>,
+    pub secret_required_for_refresh: Option<Value<bool>>,
     /// `.ecaPlcy`: `isEnabled`, `isOauthPluginEnabled`.
     pub plugin_switches: Vec<Value<bool>>,
 }
@@ -306,6 +309,9 @@ impl Cx<'_> {
             named_user_jwt: None,
             jwt_timeout: Setting::Absent,
             jwt_timeout_type: None,
+            callback_urls: self.separated(cfg, "callbackUrl", '\n'),
+            secret_optional: self.flag(cfg, "isConsumerSecretOptional"),
+            secret_required_for_refresh: self.flag(cfg, "isSecretRequiredForRefreshToken"),
         });
         let interactive_features = ["samlConfig", "canvasConfig", "canvas", "mobileAppConfig", "mobileStartUrl"]
             .into_iter()
@@ -360,6 +366,9 @@ impl Cx<'_> {
             named_user_jwt: None,
             jwt_timeout: Setting::Absent,
             jwt_timeout_type: None,
+            callback_urls: Vec::new(),
+            secret_optional: None,
+            secret_required_for_refresh: None,
             plugin_switches: Vec::new(),
         };
         match kind {
@@ -383,6 +392,9 @@ impl Cx<'_> {
                 part.pkce = self.flag(root, "isPkceRequired");
                 part.idle_refresh_ttl = self.flag(root, "isEnforceRefreshTokenTTL");
                 part.named_user_jwt = self.flag(root, "isNamedUserJwtEnabled");
+                part.callback_urls = self.separated(root, "callbackUrl", '\n');
+                part.secret_optional = self.flag(root, "isConsumerSecretOptional");
+                part.secret_required_for_refresh = self.flag(root, "isSecretRequiredForRefreshToken");
             }
             MetadataKind::EcaOauthPolicies => self.eca_policies(root, &mut part),
             MetadataKind::EcaPolicies => {
@@ -488,12 +500,18 @@ impl Cx<'_> {
     /// `commaSeparatedOauthScopes` and friends: one element, many values. Each value gets
     /// the element's text span.
     fn comma_separated(&self, el: &Element, name: &'static str) -> Vec<Value<String>> {
+        self.separated(el, name, ',')
+    }
+
+    /// One element holding several values split by `sep` (commas, or lines for
+    /// `callbackUrl`); each value gets its own span when the text has no entities.
+    fn separated(&self, el: &Element, name: &'static str, sep: char) -> Vec<Value<String>> {
         let Some(text) = el.child(name).and_then(|c| c.text()) else { return Vec::new() };
         // Without entities the value is the source text, so each item gets its own span.
         let verbatim = text.value.len() == text.span.len();
         let mut items = Vec::new();
         let mut offset = 0;
-        for piece in text.value.split(',') {
+        for piece in text.value.split(sep) {
             let lead = piece.len() - piece.trim_start().len();
             let item = piece.trim();
             if !item.is_empty() {
@@ -506,7 +524,7 @@ impl Cx<'_> {
                     loc: self.loc(span),
                 });
             }
-            offset += piece.len() + 1;
+            offset += piece.len() + sep.len_utf8();
         }
         items
     }
@@ -696,6 +714,24 @@ mod tests {
             "<oauthConfig><scopes>Api</scopes><scopes>RefreshToken</scopes></oauthConfig><profileName>A</profileName><profileName>B</profileName>",
         );
         assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn callback_urls_are_one_value_per_line_with_their_own_spans() {
+        let body = "<oauthConfig><callbackUrl>https://a.example.com/cb\n  http://localhost:1717/OauthRedirect\n\n</callbackUrl>\
+                    <isConsumerSecretOptional>false</isConsumerSecretOptional></oauthConfig>";
+        let root = MetadataKind::ConnectedApp.root_element();
+        let text = format!("<{root} xmlns=\"{NS}\">{body}</{root}>");
+        let (built, problems) = build(MetadataKind::ConnectedApp, body);
+        assert!(problems.is_empty(), "{problems:?}");
+        let BuiltFile::ConnectedApp(app) = built else { panic!() };
+        let oauth = app.oauth.unwrap();
+        let urls: Vec<_> = oauth.callback_urls.iter().map(|u| u.value.as_str()).collect();
+        assert_eq!(urls, ["https://a.example.com/cb", "http://localhost:1717/OauthRedirect"]);
+        for url in &oauth.callback_urls {
+            assert_eq!(&text[url.loc.span.start..url.loc.span.end], url.value);
+        }
+        assert_eq!(oauth.secret_optional.map(|v| v.value), Some(false));
     }
 
     #[test]

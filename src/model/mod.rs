@@ -165,6 +165,13 @@ pub struct OAuth {
     /// ECA `namedUserJwtTimeout` (minutes) and `namedUserJwtSessionTimeoutType`.
     pub jwt_timeout: Setting<u32>,
     pub jwt_timeout_type: Option<Value<String>>,
+    /// `callbackUrl` (connected app `oauthConfig`, ECA `.ecaGlblOauth`): one value per URL,
+    /// as the element may hold several, one per line.
+    pub callback_urls: Vec<Value<String>>,
+    /// `isConsumerSecretOptional`: `false` means a confidential client (its secret is required).
+    pub secret_optional: Option<Value<bool>>,
+    /// `isSecretRequiredForRefreshToken`: `true` means a confidential client.
+    pub secret_required_for_refresh: Option<Value<bool>>,
 }
 
 /// One switch of a flow that two ECA files must both turn on.

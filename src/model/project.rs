@@ -287,6 +287,9 @@ fn assemble_eca(name: String, parts: Vec<EcaPart>) -> App {
             named_user_jwt: global.and_then(|g| g.named_user_jwt.clone()).or_else(|| policies.and_then(|p| p.named_user_jwt.clone())),
             jwt_timeout: policies.map(|p| p.jwt_timeout.clone()).unwrap_or_default(),
             jwt_timeout_type: policies.and_then(|p| p.jwt_timeout_type.clone()),
+            callback_urls: global.map(|g| g.callback_urls.clone()).unwrap_or_default(),
+            secret_optional: global.and_then(|g| g.secret_optional.clone()),
+            secret_required_for_refresh: global.and_then(|g| g.secret_required_for_refresh.clone()),
         }
     });
     let mut files: Vec<_> = parts.iter().map(|p| p.anchor.file).collect();
