@@ -9,7 +9,11 @@
 # Cases (written once into BENCH_DIR, default $TMPDIR/forcelint-bench):
 #   elements  one connected app with 40,000 distinct unknown elements (fingerprints: sarif,
 #             gitlab, --write-baseline)
-#   repeated  one connected app of 15 MiB: one unknown element, repeated (json, human)
+#   repeated  one connected app of 15 MiB: one unknown element, repeated (json, human); its
+#             tree would be 30 times its size, and is refused at xml::MAX_NODES
+#   profile   one profile of 15 MiB: one child no rule reads, repeated (json): not kept
+#   namespaces one connected app with 200,000 namespace declarations and 100,000 children,
+#             each resolving its namespace (json)
 #   ignores   50,000 apps and 1,000 path [[ignore]] entries (json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,11 +28,20 @@ app() { # app FILE BODY: a connected app with BODY in its oauthPolicy
     cat >> "$1"
     printf '</oauthPolicy>\n</ConnectedApp>\n' >> "$1"
 }
-mkdir -p "$WORK/hostile-elements" "$WORK/hostile-repeated"
+mkdir -p "$WORK/hostile-elements" "$WORK/hostile-repeated" "$WORK/hostile-profile" "$WORK/hostile-namespaces"
 [ -s "$WORK/hostile-elements/E.connectedApp-meta.xml" ] ||
     awk 'BEGIN { for (i = 0; i < 40000; i++) printf "<x%d/>\n", i }' | app "$WORK/hostile-elements/E.connectedApp-meta.xml"
 [ -s "$WORK/hostile-repeated/R.connectedApp-meta.xml" ] ||
     awk 'BEGIN { for (i = 0; i < 15 * 1024 * 1024 / 4; i++) printf "<x/>" }' | app "$WORK/hostile-repeated/R.connectedApp-meta.xml"
+[ -s "$WORK/hostile-profile/P.profile-meta.xml" ] ||
+    awk 'BEGIN { printf "<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">"
+                 for (i = 0; i < 15 * 1024 * 1024 / 4; i++) printf "<x/>"; printf "</Profile>\n" }' \
+        > "$WORK/hostile-profile/P.profile-meta.xml"
+[ -s "$WORK/hostile-namespaces/N.connectedApp-meta.xml" ] ||
+    awk 'BEGIN { printf "<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\""
+                 for (i = 0; i < 200000; i++) printf " xmlns:p%d=\"u\"", i
+                 printf ">"; for (i = 0; i < 100000; i++) printf "<x/>"; printf "</ConnectedApp>\n" }' \
+        > "$WORK/hostile-namespaces/N.connectedApp-meta.xml"
 
 # measure LABEL ARGS...: one run, stdout discarded; prints wall time, peak memory, exit status.
 measure() {
@@ -49,6 +62,8 @@ measure "elements: gitlab" check "$WORK/hostile-elements" --format gitlab
 measure "elements: --write-baseline" check "$WORK/hostile-elements" --write-baseline "$WORK/hostile-baseline.json"
 measure "repeated: json" check "$WORK/hostile-repeated" --format json
 measure "repeated: human" check "$WORK/hostile-repeated" --format human --color never
+measure "profile: json" check "$WORK/hostile-profile" --format json
+measure "namespaces: json" check "$WORK/hostile-namespaces" --format json
 
 APPS=50000 GENERATE_ONLY=1 FORCELINT=$BIN BENCH_DIR=$WORK bench/formats.sh
 dir=$WORK/apps-50000

@@ -10,9 +10,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
-use crate::model::Project;
+use crate::model::{MetadataKind, Project};
 use crate::source::FileId;
-use crate::xml::{self, Document, Element, Node, Span};
+use crate::xml::{Document, Element, Node, Span};
 
 pub const VERSION: u32 = 1;
 
@@ -78,9 +78,10 @@ impl<'p> Fingerprinter<'p> {
     fn tree(&mut self, file: FileId) -> Option<&Document> {
         if self.last.as_ref().is_none_or(|(f, _)| *f != file) {
             let source = self.project.sources.get(file);
-            let doc = (self.project.config_file != Some(file) && !source.partial)
-                .then(|| xml::parse(source.text()).ok())
-                .flatten();
+            let kind = MetadataKind::of_path(self.project.sources.path(file));
+            let doc = kind
+                .filter(|_| self.project.config_file != Some(file) && !source.partial)
+                .and_then(|kind| kind.parse(source.text()).ok());
             self.last = Some((file, doc));
         }
         self.last.as_ref().and_then(|(_, doc)| doc.as_ref())
@@ -181,7 +182,7 @@ mod tests {
     #[test]
     fn element_paths_by_binary_search() {
         let text = "<r xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">x<a><b/>t<c>v</c></a><!--k--><d/><e/><n xsi:nil=\"true\"/><f/></r>";
-        let doc = xml::parse(text).unwrap();
+        let doc = crate::xml::parse(text).unwrap();
         let names = |start: usize, end: usize| -> Vec<String> {
             element_path(&doc, Span::new(start, end)).iter().map(|e| e.name.clone()).collect()
         };

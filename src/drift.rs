@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::model::{MetadataKind, Project};
 use crate::source::{FileId, Location};
-use crate::xml::{self, Element, Span};
+use crate::xml::{Element, Span};
 
 /// Elements whose values decide whether an integration keeps working.
 const WATCHED: [&str; 24] = [
@@ -146,11 +146,12 @@ pub fn drift(
         seen.push(absolute.clone());
         // Trees are not kept after loading: the few changed files are parsed again.
         let source = project.sources.get(id);
-        let Some(now) = (!source.partial).then(|| xml::parse(source.text()).ok()).flatten() else { continue };
+        let Some(kind) = MetadataKind::of_path(absolute) else { continue };
+        let Some(now) = (!source.partial).then(|| kind.parse(source.text()).ok()).flatten() else { continue };
         let Ok(relative) = absolute.strip_prefix(top) else { continue };
         let spec = format!("{rev}:{}", relative.to_string_lossy().replace('\\', "/"));
         let before_text = git_text(top, &["show", &spec]).ok();
-        let before_doc = before_text.as_deref().and_then(|t| xml::parse(t).ok());
+        let before_doc = before_text.as_deref().and_then(|t| kind.parse(t).ok());
         let before = before_doc.as_ref().map(|d| watched(&d.root)).unwrap_or_default();
         let after = watched(&now.root);
         let path = project.sources.path(id).to_string_lossy().replace('\\', "/");
@@ -160,13 +161,14 @@ pub fn drift(
     }
     // Deleted metadata files: every watched value they had is gone.
     for absolute in changed.iter().filter(|p| !seen.contains(p) && !p.exists()) {
-        let Some((_, full_name)) = absolute.file_name().and_then(|n| n.to_str()).and_then(MetadataKind::from_file_name)
+        let Some((kind, full_name)) =
+            absolute.file_name().and_then(|n| n.to_str()).and_then(MetadataKind::from_file_name)
         else {
             continue;
         };
         let Ok(relative) = absolute.strip_prefix(top) else { continue };
         let relative = relative.to_string_lossy().replace('\\', "/");
-        let Some(doc) = git_text(top, &["show", &format!("{rev}:{relative}")]).ok().and_then(|t| xml::parse(&t).ok())
+        let Some(doc) = git_text(top, &["show", &format!("{rev}:{relative}")]).ok().and_then(|t| kind.parse(&t).ok())
         else {
             continue;
         };

@@ -17,7 +17,7 @@ use crate::model::{
 use crate::rules::{self, Options, RULES};
 use crate::source::{FileId, Location, OnDisk, SourceFile, Sources};
 use crate::suppress::{self, Date, Suppression};
-use crate::xml::{self, Span};
+use crate::xml::Span;
 
 /// Metadata files are small; anything this large is not one, and is not read.
 pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
@@ -441,11 +441,7 @@ impl LoadedFile {
     /// Parses and builds `text`, the content of file `id`, `source`.
     pub fn parse(id: FileId, kind: MetadataKind, full_name: &str, source: SourceFile, text: &str) -> LoadedFile {
         let mut problems = Vec::new();
-        let parsed = match kind.children_read() {
-            Some(keep) => xml::parse_keeping(text, keep),
-            None => xml::parse(text),
-        };
-        let (built, suppressions) = match parsed {
+        let (built, suppressions) = match kind.parse(text) {
             Ok(doc) => (build_file(id, kind, full_name, &doc, &mut problems), suppress::inline(id, &doc)),
             Err(e) => (failed(id, e.span, e.message), Vec::new()),
         };

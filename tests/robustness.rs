@@ -624,8 +624,9 @@ fn a_file_of_one_element_repeated_is_one_finding_with_its_count() {
     let dir = tempfile::tempdir().unwrap();
     let head = "<ConnectedApp><oauthConfig><scopes>Api</scopes></oauthConfig><oauthPolicy>";
     let tail = "</oauthPolicy></ConnectedApp>\n";
-    // 1 MiB keeps a debug build quick; bench/hostile.sh runs 15 MiB.
-    let n = (1 << 20) / 4;
+    // Below the tree limit (a larger file is refused, next test); 800 KB keeps a debug build
+    // quick.
+    let n = 200_000;
     std::fs::write(dir.path().join(format!("Huge{SUFFIX}")), format!("{head}{}{tail}", "<x/>".repeat(n))).unwrap();
     let found = findings(&check(&[dir.path()]));
     let invalid: Vec<_> = found.iter().filter(|(rule, _, _)| rule == "invalid-policy-value").collect();
@@ -635,6 +636,30 @@ fn a_file_of_one_element_repeated_is_one_finding_with_its_count() {
         let out = run(&["check", "--color", "never", "--format", format], &[dir.path()]);
         assert!(out.stdout.len() < 1 << 20, "{format}: {} bytes", out.stdout.len());
     }
+}
+
+/// A 16 MiB file of `<x/>` made a tree of half a gigabyte (bench/hostile.sh measures it):
+/// a tree larger than any metadata file is refused where it gets too large, and the other
+/// files are still checked.
+#[test]
+fn a_file_too_large_a_tree_is_a_parse_error_and_the_others_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "<ConnectedApp><oauthConfig><scopes>Api</scopes></oauthConfig><oauthPolicy>";
+    let tail = "</oauthPolicy></ConnectedApp>\n";
+    let n = forcelint::xml::MAX_NODES;
+    std::fs::write(dir.path().join(format!("Huge{SUFFIX}")), format!("{head}{}{tail}", "<x/>".repeat(n))).unwrap();
+    std::fs::write(
+        dir.path().join(format!("Other{SUFFIX}")),
+        "<ConnectedApp><oauthConfig><scopes>RefreshToken</scopes></oauthConfig><oauthPolicy><refreshTokenPolicy>bogus</refreshTokenPolicy></oauthPolicy></ConnectedApp>",
+    )
+    .unwrap();
+    let out = check(&[dir.path()]);
+    let found = findings(&out);
+    let parse_errors: Vec<_> = found.iter().filter(|(rule, _, _)| rule == "parse-error").collect();
+    assert_eq!(parse_errors.len(), 1, "{found:?}");
+    assert!(parse_errors[0].1.contains("Huge"), "{:?}", parse_errors[0]);
+    assert!(parse_errors[0].2.contains(&format!("more than {n} elements")), "{:?}", parse_errors[0]);
+    assert!(found.iter().any(|(rule, file, _)| rule == "invalid-policy-value" && file.contains("Other")), "{found:?}");
 }
 
 /// A value of megabytes is shown cut around `…`, with its length.

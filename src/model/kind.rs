@@ -75,6 +75,20 @@ impl MetadataKind {
         }
     }
 
+    /// Parses a file of this kind as it is loaded, keeping only what the model reads: a
+    /// second reading (drift, baselines) sees the same tree and meets the same limits.
+    pub fn parse(self, text: &str) -> Result<crate::xml::Document, crate::xml::XmlError> {
+        match self.children_read() {
+            Some(keep) => crate::xml::parse_keeping(text, keep),
+            None => crate::xml::parse(text),
+        }
+    }
+
+    /// The kind of the file at `path`, from its name alone.
+    pub fn of_path(path: &std::path::Path) -> Option<MetadataKind> {
+        Some(MetadataKind::from_file_name(path.file_name()?.to_str()?)?.0)
+    }
+
     /// The metadata type name, which is also the root element.
     pub fn root_element(self) -> &'static str {
         match self {

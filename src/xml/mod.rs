@@ -17,12 +17,14 @@
 //!   one is an "unknown entity" error) and nothing it names is ever fetched.
 //! - Comments inside the root element are kept as [`Node::Comment`]; those before or after
 //!   it are kept in [`Document::comments`].
-//! - Nesting deeper than [`MAX_DEPTH`] is refused.
+//! - Nesting deeper than [`MAX_DEPTH`] is refused, and so is a tree of more than
+//!   [`MAX_NODES`] elements, text pieces and comments.
 //!
 //! Every error is an [`XmlError`] whose span points at the problem, never a panic.
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
+use std::collections::HashMap;
 
 mod span;
 pub use span::Span;
@@ -30,6 +32,11 @@ pub use span::Span;
 /// Deeper nesting than this is never metadata; refusing it keeps every later walk of
 /// the tree (and its drop) far from the stack limit.
 pub const MAX_DEPTH: usize = 256;
+
+/// At most this many elements, text pieces and comments are kept in one tree (about 30 MB):
+/// ten times the largest metadata file read whole in the corpus. Without it a 16 MiB file of
+/// `<x/>` made a tree thirty times its size.
+pub const MAX_NODES: usize = 250_000;
 
 #[derive(Debug, Clone)]
 pub struct Element {
@@ -262,9 +269,11 @@ pub fn parse(source: &str) -> Result<Document, XmlError> {
 }
 
 /// As [`parse`], but of the root element's children only those whose name `keep` accepts
-/// are kept whole; the others are kept with their name, span, `nil` and the comments inside
-/// them, but no elements or text. Everything is still checked, so the result is an error
-/// exactly when [`parse`]'s is, and the same one.
+/// are kept whole. Of the others only those an inline suppression can be about are kept,
+/// with their name, span, `nil` and the comments inside them but no elements or text: one
+/// that holds a comment or comes right after one (a comment is about the next element).
+/// Everything is still checked, so the result is an error exactly when [`parse`]'s is, and
+/// the same one, except for [`MAX_NODES`], which counts only what is kept.
 /// Most of a large profile is permissions no rule reads: this keeps them out of memory.
 pub fn parse_keeping(source: &str, keep: fn(&str) -> bool) -> Result<Document, XmlError> {
     Parser::new(source, Some(keep)).run()
@@ -291,13 +300,19 @@ struct Parser<'s> {
     /// Inside a child of the root that is not kept (it is the last of `stack`): the name
     /// spans of the elements open inside it, innermost last.
     skipped: Option<Vec<Span>>,
-    /// Namespace declarations in scope, innermost last: prefix (`None` for the default
-    /// namespace) and namespace (`None` for `xmlns=""`).
-    namespaces: Vec<(Option<String>, Option<String>)>,
-    /// For each open element (kept or skipped), how many declarations were in scope before it.
-    namespace_marks: Vec<usize>,
+    /// Namespace declarations in scope: for each prefix (`""` for the default namespace), its
+    /// namespaces, innermost last (`None` for `xmlns=""`). A map, as a file can declare
+    /// thousands and every element looks one up.
+    namespaces: HashMap<String, Vec<Option<String>>>,
+    /// For each open element (kept or skipped), the prefixes it declares.
+    namespace_marks: Vec<Vec<String>>,
     /// The root element's namespace, once it is open.
     root_namespace: Option<Resolved>,
+    /// Nodes kept in the tree so far, against [`MAX_NODES`].
+    kept: usize,
+    /// A comment is the last thing kept in the root: the next child of the root is what it
+    /// is about, so it is kept even when `keep` does not want it.
+    after_comment: bool,
 }
 
 /// A start tag, checked.
@@ -307,8 +322,8 @@ struct Tag {
     nil: bool,
     foreign: bool,
     namespace: Resolved,
-    /// Its namespace declarations.
-    declares: Vec<(Option<String>, Option<String>)>,
+    /// Its namespace declarations, by prefix (`""` for the default namespace).
+    declares: HashMap<String, Option<String>>,
 }
 
 /// A name's namespace: `None` for no namespace; an undeclared prefix is `Unbound`.
@@ -329,10 +344,26 @@ impl<'s> Parser<'s> {
             comments: Vec::new(),
             keep,
             skipped: None,
-            namespaces: Vec::new(),
+            namespaces: HashMap::new(),
             namespace_marks: Vec::new(),
             root_namespace: None,
+            kept: 0,
+            after_comment: false,
         }
+    }
+
+    /// Counts one more node kept in the tree, which starts at `span`.
+    fn count(&mut self, span: Span) -> Result<(), XmlError> {
+        self.kept += 1;
+        if self.kept > MAX_NODES {
+            return Err(self.error(
+                format!(
+                    "more than {MAX_NODES} elements, values and comments: far larger than any metadata file forcelint reads"
+                ),
+                self.point(span.start),
+            ));
+        }
+        Ok(())
     }
 
     fn element(&self, tag: &Tag, span: Span) -> Element {
@@ -341,13 +372,14 @@ impl<'s> Parser<'s> {
     }
 
     /// The namespace `prefix` stands for, with the tag's own declarations `declares` first.
-    fn resolve(&self, prefix: Option<&str>, declares: &[(Option<String>, Option<String>)]) -> Resolved {
+    fn resolve(&self, prefix: Option<&str>, declares: &HashMap<String, Option<String>>) -> Resolved {
         if prefix == Some("xml") {
             return Resolved::In(Some("http://www.w3.org/XML/1998/namespace".into()));
         }
-        let found = declares.iter().rev().chain(self.namespaces.iter().rev()).find(|(p, _)| p.as_deref() == prefix);
+        let key = prefix.unwrap_or("");
+        let found = declares.get(key).or_else(|| self.namespaces.get(key).and_then(|bound| bound.last()));
         match (found, prefix) {
-            (Some((_, ns)), _) => Resolved::In(ns.clone()),
+            (Some(ns), _) => Resolved::In(ns.clone()),
             // No default namespace declared: no namespace.
             (None, None) => Resolved::In(None),
             (None, Some(_)) => Resolved::Unbound,
@@ -428,8 +460,12 @@ impl<'s> Parser<'s> {
                     // The declarations of an element are in scope until its end tag.
                     let mut tag = tag;
                     if !empty {
-                        self.namespace_marks.push(self.namespaces.len());
-                        self.namespaces.append(&mut tag.declares);
+                        let mut prefixes = Vec::with_capacity(tag.declares.len());
+                        for (prefix, namespace) in tag.declares.drain() {
+                            self.namespaces.entry(prefix.clone()).or_default().push(namespace);
+                            prefixes.push(prefix);
+                        }
+                        self.namespace_marks.push(prefixes);
                     }
                     if let Some(skipped) = self.skipped.as_mut() {
                         if !empty {
@@ -440,7 +476,12 @@ impl<'s> Parser<'s> {
                     let skip = self.stack.len() == 1
                         && self.keep.is_some_and(|keep| !keep(&source[tag.name_span.start..tag.name_span.end]));
                     let element = self.element(&tag, span);
-                    if empty {
+                    if !skip {
+                        self.count(span)?;
+                    }
+                    if empty && skip {
+                        self.close_stub(element, span)?;
+                    } else if empty {
                         self.close(element);
                     } else {
                         self.stack.push(element);
@@ -450,19 +491,25 @@ impl<'s> Parser<'s> {
                     }
                 }
                 Event::End(_) => {
-                    if let Some(mark) = self.namespace_marks.pop() {
-                        self.namespaces.truncate(mark);
+                    for prefix in self.namespace_marks.pop().unwrap_or_default() {
+                        if let Some(bound) = self.namespaces.get_mut(&prefix) {
+                            bound.pop();
+                        }
                     }
                     if let Some(skipped) = self.skipped.as_mut()
                         && skipped.pop().is_some()
                     {
                         continue;
                     }
-                    self.skipped = None;
+                    let stub = self.skipped.take().is_some();
                     // check_end_names guarantees a matching open element.
                     if let Some(mut element) = self.stack.pop() {
                         element.span = element.span.to(span);
-                        self.close(element);
+                        if stub {
+                            self.close_stub(element, span)?;
+                        } else {
+                            self.close(element);
+                        }
                     }
                 }
                 // What is skipped is checked, not kept: its text needs no check beyond the
@@ -471,6 +518,7 @@ impl<'s> Parser<'s> {
                 Event::Text(_) | Event::CData(_) if self.skipped.is_some() => {}
                 Event::Comment(text) if self.skipped.is_some() => {
                     let comment = Text { value: normalized(text.trim_matches(is_xml_space)), span };
+                    self.count(span)?;
                     if let Some(child) = self.stack.last_mut() {
                         child.nodes.push(Node::Comment(comment));
                     }
@@ -493,6 +541,8 @@ impl<'s> Parser<'s> {
                 }
                 Event::Comment(text) => {
                     let comment = Text { value: normalized(text.trim_matches(is_xml_space)), span };
+                    self.count(span)?;
+                    self.after_comment |= self.stack.len() == 1;
                     match self.stack.last_mut() {
                         Some(parent) => parent.nodes.push(Node::Comment(comment)),
                         None => self.comments.push(comment),
@@ -601,7 +651,7 @@ impl<'s> Parser<'s> {
         let local: &str = local.as_ref();
         // The local part starts right after any prefix.
         let local_at = name_at + (raw_name.len() - local.len());
-        let mut declares = Vec::new();
+        let mut declares = HashMap::new();
         // Prefixes of the `nil` attributes that say true: which namespace they are in is
         // known once every declaration of the tag is read.
         let mut nil_prefixes: Vec<Option<String>> = Vec::new();
@@ -634,8 +684,12 @@ impl<'s> Parser<'s> {
                 None => (None, key),
             };
             match (prefix, local_key) {
-                (None, "xmlns") => declares.push((None, (!decoded.is_empty()).then_some(decoded))),
-                (Some("xmlns"), p) => declares.push((Some(p.to_string()), Some(decoded))),
+                (None, "xmlns") => {
+                    declares.insert(String::new(), (!decoded.is_empty()).then_some(decoded));
+                }
+                (Some("xmlns"), p) => {
+                    declares.insert(p.to_string(), Some(decoded));
+                }
                 // An attribute without a prefix is in no namespace: never `xsi:nil`.
                 (Some(p), "nil") if matches!(decoded.trim_matches(is_xml_space), "true" | "1") => {
                     nil_prefixes.push(Some(p.to_string()));
@@ -675,7 +729,21 @@ impl<'s> Parser<'s> {
         self.error(message, self.point(name_at + pos))
     }
 
+    /// Closes a child of the root that `keep` does not want: kept only if a suppression can
+    /// be about it.
+    fn close_stub(&mut self, element: Element, span: Span) -> Result<(), XmlError> {
+        if element.nodes.is_empty() && !self.after_comment {
+            return Ok(());
+        }
+        self.count(span)?;
+        self.close(element);
+        Ok(())
+    }
+
     fn close(&mut self, element: Element) {
+        if self.stack.len() == 1 {
+            self.after_comment = false;
+        }
         match self.stack.last_mut() {
             Some(parent) => parent.nodes.push(Node::Element(element)),
             None => self.root = Some(element),
@@ -683,7 +751,7 @@ impl<'s> Parser<'s> {
     }
 
     fn push_text(&mut self, value: &str, span: Span, piece: Piece) -> Result<(), XmlError> {
-        if let Some(parent) = self.stack.last_mut() {
+        if let Some(parent) = self.stack.last() {
             // Indentation before or between elements means nothing and is most of a large
             // profile: keep it out of the tree. Blanks right after other text are kept, as
             // they can sit between two references (`&amp; &amp;`).
@@ -691,7 +759,10 @@ impl<'s> Parser<'s> {
             if piece == Piece::Literal && is_blank(value) && !after_text {
                 return Ok(());
             }
-            parent.nodes.push(Node::Text(Text { value: value.to_string(), span }));
+            self.count(span)?;
+            if let Some(parent) = self.stack.last_mut() {
+                parent.nodes.push(Node::Text(Text { value: value.to_string(), span }));
+            }
             return Ok(());
         }
         if piece == Piece::Literal && is_blank(value) {

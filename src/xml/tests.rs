@@ -29,20 +29,42 @@ fn check_kept(src: &str, doc: &Document) {
     assert_eq!(format!("{:?}", all.root), format!("{:?}", doc.root));
     let none = parse_keeping(src, |_| false).unwrap_or_else(|e| panic!("keeping none of {src:?}: {e:?}"));
     check_tree(src, &none.root);
-    assert_eq!(none.root.nodes.len(), doc.root.nodes.len());
     assert_eq!(format!("{:?}", none.comments), format!("{:?}", doc.comments));
-    for (stub, whole) in none.root.nodes.iter().zip(&doc.root.nodes) {
-        match (stub, whole) {
-            (Node::Element(stub), Node::Element(whole)) => {
-                assert_eq!(
-                    (&stub.name, stub.span, stub.name_span, stub.nil),
-                    (&whole.name, whole.span, whole.name_span, whole.nil)
-                );
-                assert!(stub.nodes.iter().all(|n| matches!(n, Node::Comment(_))), "{stub:?}");
-            }
-            (stub, whole) => assert_eq!(format!("{stub:?}"), format!("{whole:?}")),
+    // What is kept of the root's children is a part of them, in order: every comment and
+    // text, and the elements a comment is in or right before, as stubs.
+    let mut whole = doc.root.nodes.iter();
+    for stub in &none.root.nodes {
+        let same = whole.find(|w| match (stub, w) {
+            (Node::Element(s), Node::Element(w)) => (s.span, s.name_span) == (w.span, w.name_span),
+            (s, w) => format!("{s:?}") == format!("{w:?}"),
+        });
+        let Some(whole) = same else { panic!("{stub:?} kept from nothing in {src:?}") };
+        if let (Node::Element(stub), Node::Element(whole)) = (stub, whole) {
+            assert_eq!((&stub.name, stub.nil), (&whole.name, whole.nil));
+            assert!(stub.nodes.iter().all(|n| matches!(n, Node::Comment(_))), "{stub:?}");
         }
     }
+    let kept = |nodes: &[Node]| nodes.iter().filter(|n| !matches!(n, Node::Element(_))).count();
+    assert_eq!(kept(&none.root.nodes), kept(&doc.root.nodes), "{src:?}");
+    // So each comment is about the same element in both: what inline suppressions rely on.
+    assert_eq!(about(&none.root), about(&doc.root), "{src:?}");
+}
+
+/// For each comment directly in `element`, the span of the element after it (if any).
+fn about(element: &Element) -> Vec<(Span, Option<Span>)> {
+    let nodes = &element.nodes;
+    (0..nodes.len())
+        .filter_map(|i| match &nodes[i] {
+            Node::Comment(c) => Some((
+                c.span,
+                nodes[i + 1..].iter().find_map(|n| match n {
+                    Node::Element(e) => Some(e.span),
+                    _ => None,
+                }),
+            )),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Parses `src`, expecting an error whose span lies within the source, on char boundaries,
@@ -906,4 +928,68 @@ fn elements_outside_the_root_namespace_are_not_metadata_elements() {
     // A document without namespaces reads as before.
     let doc = ok("<a><b>1</b></a>");
     assert!(doc.root.child("b").is_some());
+}
+
+// ---------------------------------------------------------------------------------------
+// Bounded trees (issue 12, item 9).
+
+#[test]
+fn a_tree_of_more_than_max_nodes_is_refused_where_it_gets_too_large() {
+    // The root and MAX_NODES - 1 children: the most a tree may hold.
+    let fits = format!("<P>{}</P>", "<x/>".repeat(MAX_NODES - 1));
+    assert_eq!(parse(&fits).unwrap().root.nodes.len(), MAX_NODES - 1);
+    let over = format!("<P>{}</P>", "<x/>".repeat(MAX_NODES));
+    let e = parse(&over).unwrap_err();
+    assert!(e.message.starts_with(&format!("more than {MAX_NODES} elements")), "{e:?}");
+    // At the last `<x/>`, the one too many.
+    assert_eq!(e.span.start, over.len() - "<x/></P>".len());
+    // Values and comments count too.
+    let values = format!("<P><a>{}</a></P>", "&amp;".repeat(MAX_NODES));
+    assert!(parse(&values).unwrap_err().message.starts_with("more than"));
+    let comments = format!("<P>{}</P>", "<!---->".repeat(MAX_NODES));
+    assert!(parse(&comments).unwrap_err().message.starts_with("more than"));
+}
+
+#[test]
+fn children_not_kept_are_not_counted_nor_kept_unless_a_comment_is_about_them() {
+    // A profile is mostly permissions no rule reads: any number of them fits.
+    let src = format!("<Profile>{}<loginHours/></Profile>", "<fieldPermissions/>".repeat(MAX_NODES + 10));
+    let doc = parse_keeping(&src, |name| name == "loginHours").unwrap();
+    let names: Vec<&str> = doc.root.elements().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["loginHours"]);
+    // A comment before a child not kept stays about that child, not the next kept one.
+    let src = "<P><!-- forcelint: ignore[x] --><a/><a/><!-- two --><b/>text<a><!-- in --></a><b/></P>";
+    let doc = parse_keeping(src, |name| name == "b").unwrap();
+    check_kept(src, &parse(src).unwrap());
+    let kept: Vec<(&str, usize)> = doc.root.elements().map(|e| (e.name.as_str(), e.span.start)).collect();
+    assert_eq!(kept, [("a", 32), ("b", 52), ("a", 60), ("b", 78)]);
+}
+
+#[test]
+fn thousands_of_namespace_declarations_resolve_by_scope() {
+    // Looked up through a map: declarations are many, and every element resolves its own.
+    let many: String = (0..2_000).map(|i| format!(" xmlns:p{i}=\"urn:{i}\"")).collect();
+    let src = format!(
+        "<P xmlns=\"urn:m\"{many}><a xmlns:p7=\"urn:m\"><p7:in/></a><p7:out/><p1999:last/><a xmlns=\"\"><b/></a><c/></P>"
+    );
+    let doc = parse(&src).unwrap();
+    let foreign = |e: &Element| e.foreign;
+    let a = &doc.root.nodes;
+    let elements: Vec<&Element> = a
+        .iter()
+        .filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    let inner = |e: &Element| match &e.nodes[0] {
+        Node::Element(c) => c.foreign,
+        _ => panic!(),
+    };
+    // p7 is the metadata namespace inside the first <a> only; p1999 is urn:1999; xmlns=""
+    // puts <b> in no namespace until its <a> ends.
+    assert!(!inner(elements[0]));
+    assert!(foreign(elements[1]) && foreign(elements[2]));
+    assert!(foreign(elements[3]) && inner(elements[3]));
+    assert!(!foreign(elements[4]));
 }
