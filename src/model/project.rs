@@ -62,15 +62,35 @@ const STANDARD_PROFILES: [(&str, &str); 6] = [
     ("SolutionManager", "Solution Manager"),
 ];
 
-/// Whether an assignment of `assigned` (a profile's name as Setup shows it) is the profile
-/// named `profile` (its file name, decoded): case-insensitive, and for standard profiles
-/// the file name differs from the name shown.
-pub fn assigns_profile(assigned: &str, profile: &str) -> bool {
-    let api_name = STANDARD_PROFILES
-        .iter()
-        .find(|(_, label)| label.eq_ignore_ascii_case(assigned))
-        .map_or(assigned, |(api, _)| api);
-    profile.eq_ignore_ascii_case(assigned) || profile.eq_ignore_ascii_case(api_name)
+/// Whether two names are the same profile. Every comparison of profile names goes through
+/// here. Names come written in several ways: `profileName`, `commaSeparatedProfile` and a
+/// session setting's `<profile>` hold the name Setup shows, in any case (`core sales
+/// administration - sb`); a profile's file holds its API name, which for standard profiles
+/// differs (`Admin` for `System Administrator`); and a session setting whose `<profile>` is
+/// nil names it only in its file name, where each run of characters other than ASCII
+/// letters and digits became one `_` (`Core_Sales_Administration_SB`). So names are the
+/// same when they are equal ignoring case, or have the same ASCII words ignoring case,
+/// standard profiles by either name.
+pub fn same_profile(a: &str, b: &str) -> bool {
+    if a.to_lowercase() == b.to_lowercase() {
+        return true;
+    }
+    let (a, b) = (profile_key(a), profile_key(b));
+    !a.is_empty() && a == b
+}
+
+/// A profile name's ASCII words, lower-cased and joined by one space; a standard profile's
+/// by its API name.
+fn profile_key(name: &str) -> String {
+    let words = |name: &str| {
+        name.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let key = words(name);
+    STANDARD_PROFILES.iter().find(|(_, label)| words(label) == key).map_or(key, |(api, _)| words(api))
 }
 
 impl Project {
@@ -158,18 +178,13 @@ impl Project {
     /// The profile an app assignment names: by file name or, for standard profiles, by the
     /// name shown in Setup; case-insensitive.
     pub fn profile(&self, name: &str) -> Option<&Profile> {
-        self.profiles.iter().find(|p| assigns_profile(name, &p.name))
+        self.profiles.iter().find(|p| same_profile(name, &p.name))
     }
 
-    /// The session setting for a profile; joined on `<profile>`, case-insensitively (the
-    /// file name is not the profile name).
+    /// The session setting for a profile: joined on `<profile>` (or, where that is nil, the
+    /// name in the file name), as [`same_profile`] compares names.
     pub fn session_setting(&self, profile: &str) -> Option<&ProfileSessionSetting> {
-        let file_name = self.profile(profile).map(|p| p.name.as_str());
-        self.session_settings.iter().find(|s| {
-            s.profile.as_ref().is_some_and(|p| {
-                p.value.eq_ignore_ascii_case(profile) || file_name.is_some_and(|f| p.value.eq_ignore_ascii_case(f))
-            })
-        })
+        self.session_settings.iter().find(|s| s.profile.as_ref().is_some_and(|p| same_profile(profile, &p.value)))
     }
 
     /// The session timeout an app's tokens live with: the app's own, else the shortest
