@@ -377,4 +377,47 @@ mod tests {
         assert!(p.problems[0].message.contains("a/E.ecaOauthPlcy-meta.xml"), "{:?}", p.problems);
         assert_eq!(p.apps.len(), 1);
     }
+
+    #[test]
+    fn profile_names_match_one_way_everywhere() {
+        assert!(same_profile("Core Sales", "core sales"));
+        assert!(same_profile("core sales administration - sb", "Core Sales Administration - SB"));
+        // A session setting's file name: runs of other characters became one `_`.
+        assert!(same_profile("Core Sales Administration - SB", "Core Sales Administration SB"));
+        assert!(same_profile("AH PSA T&E - Platform Lightning", "AH PSA T E Platform Lightning"));
+        assert!(same_profile("NIM'S Profile", "NIM S Profile"));
+        // Standard profiles by either name, in any case.
+        assert!(same_profile("System Administrator", "Admin"));
+        assert!(same_profile("admin", "system administrator"));
+        assert!(same_profile("Read Only", "ReadOnly"));
+        assert!(!same_profile("Core Sales", "Core Sales Admin"));
+        assert!(!same_profile("Admin", "Standard"));
+        // Names without ASCII letters are compared whole, never as empty keys.
+        assert!(same_profile("営業", "営業"));
+        assert!(!same_profile("営業", "経理"));
+    }
+
+    #[test]
+    fn a_session_setting_with_a_nil_profile_is_found_by_its_file_name() {
+        let nil = "<profile xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:nil=\"true\"/><sessionTimeout>15</sessionTimeout>";
+        let p = project(&[
+            (
+                "s/Core_Sales_profileSessionSetting1534257263727.profileSessionSetting-meta.xml",
+                MetadataKind::ProfileSessionSetting,
+                "Core_Sales_profileSessionSetting1534257263727",
+                nil,
+            ),
+            (
+                "s/null_profileSessionSetting1720619397698.profileSessionSetting-meta.xml",
+                MetadataKind::ProfileSessionSetting,
+                "null_profileSessionSetting1720619397698",
+                nil,
+            ),
+        ]);
+        let setting = p.session_setting("core sales").expect("found by the file name");
+        assert_eq!(setting.profile.as_ref().unwrap().value, "Core Sales");
+        assert_eq!(setting.session_timeout.as_set().unwrap().value, 15);
+        assert!(p.session_settings[1].profile.is_none(), "`null_` names no profile");
+        assert!(p.session_setting("null").is_none());
+    }
 }
