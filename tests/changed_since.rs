@@ -241,8 +241,11 @@ fn session_setting(minutes: u32) -> String {
     )
 }
 
+/// A finding as (rule, app).
+type Reported = (String, String);
+
 /// (rule, app) of each finding, and the exit status, of `forcelint check ARGS` in `dir`.
-fn reported(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String)>) {
+fn reported(dir: &Path, args: &[&str]) -> (i32, Vec<Reported>) {
     let out = Command::new(env!("CARGO_BIN_EXE_forcelint"))
         .current_dir(dir)
         .args(["check", "--format", "json"])
@@ -251,7 +254,7 @@ fn reported(dir: &Path, args: &[&str]) -> (i32, Vec<(String, String)>) {
         .unwrap();
     let report: Value =
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
-    let mut found: Vec<(String, String)> = report["findings"]
+    let mut found: Vec<Reported> = report["findings"]
         .as_array()
         .unwrap()
         .iter()
@@ -268,7 +271,8 @@ fn a_change_to_an_org_level_file_reports_the_apps_it_breaks() {
     let hours = "    <loginHours>\n        <mondayEnd>1020</mondayEnd>\n        <mondayStart>480</mondayStart>\n    </loginHours>\n";
     let ranges = "    <loginIpRanges>\n        <endAddress>203.0.113.255</endAddress>\n        <startAddress>203.0.113.0</startAddress>\n    </loginIpRanges>\n";
     let pair = |rule: &str, app: &str| (rule.to_string(), app.to_string());
-    let cases: [(&str, String, Vec<(String, String)>); 4] = [
+    // (the file changed, its new text, the findings then reported)
+    let cases: [(&str, String, Vec<Reported>); 4] = [
         // The org's timeout shortened: Feed inherits it (Sync has its profile's).
         (SETTINGS, settings("ThirtyMinutes"), vec![pair("short-session-timeout", "Feed")]),
         // The profile's session setting shortened: Sync.

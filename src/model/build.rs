@@ -649,7 +649,9 @@ impl Cx<'_> {
     fn profile_session_setting(&mut self, root: &Element, full_name: &str) -> ProfileSessionSetting {
         // Retrieves write `<profile xsi:nil="true"/>` in some files: the profile is then
         // named only by the file name, at the `<profile>` element (else the root).
-        let profile = self.string(root, "profile").or_else(|| {
+        let named = self.string(root, "profile");
+        let profile_from_file_name = named.is_none();
+        let profile = named.or_else(|| {
             let name = profile_in_file_name(full_name)?;
             let at = root
                 .nodes
@@ -663,6 +665,7 @@ impl Cx<'_> {
         });
         ProfileSessionSetting {
             anchor: self.loc(root.name_span),
+            profile_from_file_name: profile_from_file_name && profile.is_some(),
             profile,
             session_timeout: self.setting(root, "sessionTimeout", literals::profile_session_timeout),
             required_session_level: self.setting(root, "requiredSessionLevel", literals::session_level),

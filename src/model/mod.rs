@@ -353,7 +353,11 @@ impl Profile {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProfileSessionSetting {
     pub anchor: Location,
+    /// `<profile>`, else (where it is nil) the name in the file name.
     pub profile: Option<Value<String>>,
+    /// The profile was named only by the file name: the name the profile had when the
+    /// file was made, so a file whose `<profile>` names it wins.
+    pub profile_from_file_name: bool,
     pub session_timeout: Setting<u32>,
     pub required_session_level: Setting<String>,
 }

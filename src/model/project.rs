@@ -182,9 +182,14 @@ impl Project {
     }
 
     /// The session setting for a profile: joined on `<profile>` (or, where that is nil, the
-    /// name in the file name), as [`same_profile`] compares names.
+    /// name in the file name), as [`same_profile`] compares names. A file whose `<profile>`
+    /// names the profile wins over one named by its file name (a stale file of a renamed
+    /// profile; real retrieves have both).
     pub fn session_setting(&self, profile: &str) -> Option<&ProfileSessionSetting> {
-        self.session_settings.iter().find(|s| s.profile.as_ref().is_some_and(|p| same_profile(profile, &p.value)))
+        let of = |s: &&ProfileSessionSetting| s.profile.as_ref().is_some_and(|p| same_profile(profile, &p.value));
+        let mut found = self.session_settings.iter().filter(of);
+        let first = found.clone().next();
+        found.find(|s| !s.profile_from_file_name).or(first)
     }
 
     /// The session timeout an app's tokens live with: the app's own, else the shortest
@@ -419,5 +424,22 @@ mod tests {
         assert_eq!(setting.session_timeout.as_set().unwrap().value, 15);
         assert!(p.session_settings[1].profile.is_none(), "`null_` names no profile");
         assert!(p.session_setting("null").is_none());
+
+        // Both, for one profile: the file whose `<profile>` names it wins.
+        let p = project(&[
+            (
+                "s/Core_Sales_profileSessionSetting1493130008270.profileSessionSetting-meta.xml",
+                MetadataKind::ProfileSessionSetting,
+                "Core_Sales_profileSessionSetting1493130008270",
+                nil,
+            ),
+            (
+                "s/Core_Sales_profileSessionSetting1495032633934.profileSessionSetting-meta.xml",
+                MetadataKind::ProfileSessionSetting,
+                "Core_Sales_profileSessionSetting1495032633934",
+                "<profile>Core Sales</profile><sessionTimeout>30</sessionTimeout>",
+            ),
+        ]);
+        assert_eq!(p.session_setting("Core Sales").unwrap().session_timeout.as_set().unwrap().value, 30);
     }
 }

@@ -144,7 +144,7 @@ pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
             Grade::EveryRequest(_, others) => (
                 Severity::Warning,
                 format!(
-                    "{what}, and the org enforces login IP ranges on every request, API calls included: calls from a server outside the integration user's login IP ranges fail"
+                    "{what}; the org enforces login IP ranges on every request, API calls included, so calls from a server outside the integration user's login IP ranges fail"
                 ),
                 others.clone(),
             ),
@@ -262,19 +262,20 @@ fn help(app: &App, oauth: &OAuth, jwt: bool, egress: &[IpNet], verify: bool) -> 
             if egress.is_empty() { "" } else { " against the egress IPs" }
         )
     };
-    let check = if verify {
-        "check the login IP ranges of the integration user's profile (Setup: Users → the user → Profile → Login IP Ranges); if it has some, "
-    } else {
-        ""
-    };
-    if jwt {
-        format!(
-            "{check}JWT bearer logins always enforce IP restrictions, whatever the app's IP relaxation says: add the integration server's egress IPs to the login IP ranges of the integration user's profile, and {declare}"
-        )
-    } else {
-        format!(
-            "{check}add the integration server's egress IPs to the login IP ranges of the integration user's profile and {declare}, or {relax}"
-        )
+    let check = "check the login IP ranges of the integration user's profile (Setup: Users → the user → Profile → Login IP Ranges)";
+    match (jwt, verify) {
+        (true, false) => format!(
+            "JWT bearer logins always enforce IP restrictions, whatever the app's IP relaxation says: add the integration server's egress IPs to the login IP ranges of the integration user's profile, and {declare}"
+        ),
+        (true, true) => format!(
+            "JWT bearer logins always enforce IP restrictions, whatever the app's IP relaxation says: {check} and, if it has some, add the integration server's egress IPs to them; {declare}"
+        ),
+        (false, false) => format!(
+            "add the integration server's egress IPs to the login IP ranges of the integration user's profile and {declare}, or {relax}"
+        ),
+        (false, true) => {
+            format!("{check}; if it has some, add the integration server's egress IPs to them or {relax}; {declare}")
+        }
     }
 }
 

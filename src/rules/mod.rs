@@ -128,7 +128,7 @@ pub static RULES: &[Rule] = &[
         enforced_ip_restrictions,
         "enforced-ip-restrictions",
         Warning,
-        "IP restrictions are enforced for an unattended app whose servers may not be in the allowed ranges"
+        "IP restrictions are enforced for an unattended app whose integration user's profile restricts, or may restrict, where it logs in from"
     ),
     rule!(
         missing_run_as_user,
