@@ -485,8 +485,10 @@ pub fn load_with_config(files: &[Candidate], config: &Loaded) -> Project {
 /// every file it points into, and org-level findings name every app they break, so every
 /// app, external client app file, org and profile session settings file is read: they are
 /// small. Of the profiles, often most of a project's bytes, only the named ones and those
-/// some app is assigned to (or the config names) are read; all of them when an app with
-/// OAuth settings is assigned none (what all the profiles show decides its findings).
+/// some app is assigned to (or the config names) are read; all of them when an app whose
+/// findings are reported (a named one, or any for a named org settings, profile or session
+/// settings file) has OAuth settings and is assigned none, or one not in the repository:
+/// what all the profiles show decides its `enforced-ip-restrictions` finding.
 pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> Project {
     use MetadataKind::*;
     let is_named = |c: &Candidate| named.contains(&c.path);
@@ -503,7 +505,8 @@ pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> 
         Eca(&'a str),
     }
     let mut apps: BTreeMap<AppKey, (bool, &str, Vec<&str>)> = BTreeMap::new();
-    for (i, file) in loaded.iter().enumerate() {
+    let mut named_apps: Vec<&str> = Vec::new();
+    for (i, (file, candidate)) in loaded.iter().zip(&first).enumerate() {
         let (key, name, oauth, profiles) = match &file.built {
             BuiltFile::ConnectedApp(app) => (AppKey::File(i), app.name.as_str(), app.oauth.is_some(), &app.profiles),
             BuiltFile::EcaPart(part) => {
@@ -517,20 +520,35 @@ pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> 
             }
             _ => continue,
         };
+        if is_named(candidate) {
+            named_apps.push(name);
+        }
         let app = apps.entry(key).or_default();
         app.0 |= oauth;
         app.1 = name;
         app.2.extend(profiles.iter().map(|p| p.value.as_str()));
     }
-    let config_profile = |name: &str| config.app(name).is_some_and(|a| a.profile.is_some());
-    let all_profiles =
-        apps.values().any(|(oauth, name, profiles)| *oauth && profiles.is_empty() && !config_profile(name));
-    let mut assigned: Vec<&str> = apps.into_values().flat_map(|(_, _, profiles)| profiles).collect();
-    // The config can name an app's profile too.
-    assigned.extend(config.config.apps.values().filter_map(|app| Some(app.profile.as_ref()?.get_ref().as_str())));
     // A named profile, with any other of its name: the first by path is the one apps get.
     let profile_names: Vec<(&Candidate, String)> =
         files.iter().filter(|c| c.kind == Profile).map(|c| (c, decode_full_name(&c.full_name))).collect();
+    let in_repository = |name: &str| profile_names.iter().any(|(_, p)| same_profile(name, p));
+    // Apps whose own findings are reported: the named ones, or all of them when an org
+    // settings, profile or session settings file is named.
+    let org_level =
+        files.iter().any(|c| is_named(c) && matches!(c.kind, SecuritySettings | ProfileSessionSetting | Profile));
+    // The integration user's profile of such an app is not known (none assigned, or one
+    // not in the repository): what all the profiles show decides its findings.
+    let all_profiles = apps.values().any(|(oauth, name, profiles)| {
+        let configured = config.app(name).and_then(|a| a.profile.as_ref()).map(|p| p.get_ref().as_str());
+        let unknown = match configured {
+            Some(profile) => !in_repository(profile),
+            None => profiles.is_empty() || profiles.iter().any(|p| !in_repository(p)),
+        };
+        (org_level || named_apps.contains(name)) && *oauth && unknown
+    });
+    let mut assigned: Vec<&str> = apps.into_values().flat_map(|(_, _, profiles)| profiles).collect();
+    // The config can name an app's profile too.
+    assigned.extend(config.config.apps.values().filter_map(|app| Some(app.profile.as_ref()?.get_ref().as_str())));
     assigned.extend(profile_names.iter().filter(|(c, _)| is_named(c)).map(|(_, name)| name.as_str()));
     let profiles: Vec<&Candidate> = profile_names
         .iter()
