@@ -12,7 +12,7 @@ use crate::discover::{Candidate, DiscoverError, Exclude, config_dir, discover_ex
 use crate::drift::{self, Drift};
 use crate::finding::{Finding, Severity};
 use crate::model::{
-    BuiltFile, MetadataKind, ParseFailure, Problem, Project, Purpose, assigns_profile, build_file, decode_full_name,
+    BuiltFile, MetadataKind, ParseFailure, Problem, Project, Purpose, build_file, decode_full_name, same_profile,
 };
 use crate::rules::{self, Options, RULES};
 use crate::source::{FileId, Location, OnDisk, SourceFile, Sources};
@@ -166,9 +166,9 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
     // A baseline is matched against the whole project's findings (`whole_projects`): its
     // entries do not say which file they are in.
     let in_named = |findings: &[Finding]| {
-        named
-            .as_ref()
-            .map_or(findings.len(), |named| findings.iter().filter(|f| named.contains(&f.primary.loc.file)).count())
+        named.as_ref().map_or(findings.len(), |named| {
+            findings.iter().filter(|f| in_files(f, &|file| named.contains(&file))).count()
+        })
     };
     let before = in_named(&findings);
     let mut stale_baseline = match &settings.baseline {
@@ -178,8 +178,10 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
     // What the baseline knew, of what is reported.
     let baselined = before - in_named(&findings);
     if let Some(named) = &named {
-        findings.retain(|f| named.contains(&f.primary.loc.file));
-        suppressed.retain(|(f, _)| named.contains(&f.primary.loc.file));
+        // A finding belongs to every file it points into: an org setting's finding is about
+        // the apps it breaks, and is reported with the org settings file alone.
+        findings.retain(|f| in_files(f, &|file| named.contains(&file)));
+        suppressed.retain(|(f, _)| in_files(f, &|file| named.contains(&file)));
         // Entries about the files not named are not stale.
         stale_baseline.clear();
     }
@@ -368,9 +370,14 @@ fn shorten(f: &mut Finding) {
     }
 }
 
-/// A finding in a changed file, or about an app with a changed file.
+/// Whether any location of a finding, primary or related, is in a file `wanted` accepts.
+fn in_files(finding: &Finding, wanted: &dyn Fn(FileId) -> bool) -> bool {
+    std::iter::once(&finding.primary).chain(&finding.related).any(|label| wanted(label.loc.file))
+}
+
+/// A finding with a location in a changed file, or about an app with a changed file.
 fn changed_finding(project: &Project, is_changed: &dyn Fn(FileId) -> bool, finding: &Finding) -> bool {
-    is_changed(finding.primary.loc.file)
+    in_files(finding, is_changed)
         || finding.app.as_ref().is_some_and(|a| {
             project.apps.iter().filter(|app| app.anchor == a.anchor).any(|app| app.files.iter().any(|f| is_changed(*f)))
         })
@@ -470,34 +477,22 @@ pub fn load_with_config(files: &[Candidate], config: &Loaded) -> Project {
 }
 
 /// For files named on the command line (the pre-commit case): those files and, of the
-/// others, only what findings in them can depend on. Org and profile session settings are
-/// small and always read. Apps are read when a named file's findings depend on them (an org
-/// settings, profile or session settings file: findings there name the apps they break),
-/// external client app files when one of them is named (siblings are joined by content, not
-/// by name). Of the profiles, often most of a project's bytes, only the named ones and those
-/// assigned to a named app are read, or to any app for a named org settings file.
+/// others, what findings with a location in them can depend on. A finding is reported in
+/// every file it points into, and org-level findings name every app they break, so every
+/// app, external client app file, org and profile session settings file is read: they are
+/// small. Of the profiles, often most of a project's bytes, only the named ones and those
+/// some app is assigned to (or the config names) are read; all of them when an app whose
+/// findings are reported (a named one, or any for a named org settings, profile or session
+/// settings file) has OAuth settings and is assigned none, or one not in the repository:
+/// what all the profiles show decides its `enforced-ip-restrictions` finding.
 pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> Project {
     use MetadataKind::*;
     let is_named = |c: &Candidate| named.contains(&c.path);
-    let named_kinds: Vec<MetadataKind> = files.iter().filter(|c| is_named(c)).map(|c| c.kind).collect();
-    let all_apps = named_kinds.iter().any(|k| matches!(k, SecuritySettings | Profile | ProfileSessionSetting));
-    let eca_files = all_apps || named_kinds.iter().any(|k| k.is_eca_part());
-    let first: Vec<&Candidate> = files
-        .iter()
-        .filter(|c| match c.kind {
-            Profile => false,
-            SecuritySettings | ProfileSessionSetting => true,
-            ConnectedApp => all_apps || is_named(c),
-            eca_part => {
-                debug_assert!(eca_part.is_eca_part());
-                eca_files
-            }
-        })
-        .collect();
+    let first: Vec<&Candidate> = files.iter().filter(|c| c.kind != Profile).collect();
     let mut loaded = load_files(&first, 0);
 
     // Each app's profile assignments (an external client app's are spread over its files),
-    // and whether one of its files is named.
+    // and whether it has OAuth settings.
     #[derive(PartialEq, Eq, PartialOrd, Ord)]
     enum AppKey<'a> {
         /// A connected app: one file.
@@ -505,32 +500,55 @@ pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> 
         /// An external client app: the files that name it.
         Eca(&'a str),
     }
-    let mut apps: BTreeMap<AppKey, (bool, Vec<&str>)> = BTreeMap::new();
+    let mut apps: BTreeMap<AppKey, (bool, &str, Vec<&str>)> = BTreeMap::new();
+    let mut named_apps: Vec<&str> = Vec::new();
     for (i, (file, candidate)) in loaded.iter().zip(&first).enumerate() {
-        let (key, profiles) = match &file.built {
-            BuiltFile::ConnectedApp(app) => (AppKey::File(i), &app.profiles),
+        let (key, name, oauth, profiles) = match &file.built {
+            BuiltFile::ConnectedApp(app) => (AppKey::File(i), app.name.as_str(), app.oauth.is_some(), &app.profiles),
             BuiltFile::EcaPart(part) => {
-                (AppKey::Eca(part.app_name.as_ref().map_or("", |n| n.value.as_str())), &part.profiles)
+                let name = part.app_name.as_ref().map_or("", |n| n.value.as_str());
+                (
+                    AppKey::Eca(name),
+                    name,
+                    part.kind != EcaPolicies && part.kind != ExternalClientApplication,
+                    &part.profiles,
+                )
             }
             _ => continue,
         };
+        if is_named(candidate) {
+            named_apps.push(name);
+        }
         let app = apps.entry(key).or_default();
-        app.0 |= is_named(candidate);
-        app.1.extend(profiles.iter().map(|p| p.value.as_str()));
+        app.0 |= oauth;
+        app.1 = name;
+        app.2.extend(profiles.iter().map(|p| p.value.as_str()));
     }
-    // Findings in org settings depend on every app's profiles; those in an app, on its own.
-    let everything = named_kinds.contains(&SecuritySettings);
-    let mut assigned: Vec<&str> =
-        apps.into_values().filter(|(named, _)| everything || *named).flat_map(|(_, profiles)| profiles).collect();
-    // The config can name an app's profile too.
-    assigned.extend(config.config.apps.values().filter_map(|app| Some(app.profile.as_ref()?.get_ref().as_str())));
     // A named profile, with any other of its name: the first by path is the one apps get.
     let profile_names: Vec<(&Candidate, String)> =
         files.iter().filter(|c| c.kind == Profile).map(|c| (c, decode_full_name(&c.full_name))).collect();
+    let in_repository = |name: &str| profile_names.iter().any(|(_, p)| same_profile(name, p));
+    // Apps whose own findings are reported: the named ones, or all of them when an org
+    // settings, profile or session settings file is named.
+    let org_level =
+        files.iter().any(|c| is_named(c) && matches!(c.kind, SecuritySettings | ProfileSessionSetting | Profile));
+    // The integration user's profile of such an app is not known (none assigned, or one
+    // not in the repository): what all the profiles show decides its findings.
+    let all_profiles = apps.values().any(|(oauth, name, profiles)| {
+        let configured = config.app(name).and_then(|a| a.profile.as_ref()).map(|p| p.get_ref().as_str());
+        let unknown = match configured {
+            Some(profile) => !in_repository(profile),
+            None => profiles.is_empty() || profiles.iter().any(|p| !in_repository(p)),
+        };
+        (org_level || named_apps.contains(name)) && *oauth && unknown
+    });
+    let mut assigned: Vec<&str> = apps.into_values().flat_map(|(_, _, profiles)| profiles).collect();
+    // The config can name an app's profile too.
+    assigned.extend(config.config.apps.values().filter_map(|app| Some(app.profile.as_ref()?.get_ref().as_str())));
     assigned.extend(profile_names.iter().filter(|(c, _)| is_named(c)).map(|(_, name)| name.as_str()));
     let profiles: Vec<&Candidate> = profile_names
         .iter()
-        .filter(|(_, name)| assigned.iter().any(|a| assigns_profile(a, name)))
+        .filter(|(_, name)| all_profiles || assigned.iter().any(|a| same_profile(a, name)))
         .map(|(c, _)| *c)
         .collect();
     let more = load_files(&profiles, loaded.len());

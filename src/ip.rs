@@ -44,6 +44,99 @@ impl IpNet {
     }
 }
 
+/// Blocks that are not public IPv4 address space: the IANA special-purpose registry
+/// (RFC 6890 and successors): "this network", private (RFC 1918), shared (RFC 6598),
+/// loopback, link-local, IETF protocol assignments, documentation, 6to4 relay, benchmarking,
+/// multicast and the reserved 240/4 (with the broadcast address). No server on the internet
+/// calls from them, so a login IP range over them lets no integration in or out.
+const NOT_PUBLIC_V4: [&str; 15] = [
+    "0.0.0.0/8",
+    "10.0.0.0/8",
+    "100.64.0.0/10",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "172.16.0.0/12",
+    "192.0.0.0/24",
+    "192.0.2.0/24",
+    "192.88.99.0/24",
+    "192.168.0.0/16",
+    "198.18.0.0/15",
+    "198.51.100.0/24",
+    "203.0.113.0/24",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
+];
+
+/// Public IPv6 space: global unicast, `2000::/3`, less the documentation blocks.
+const PUBLIC_V6: &str = "2000::/3";
+const NOT_PUBLIC_V6: [&str; 2] = ["2001:db8::/32", "3fff::/20"];
+
+/// Ranges that cover at least this share of the public space, in hundredths, restrict
+/// nothing an integration would notice: `0.0.0.0–255.255.255.255`, `1.0.0.0–…`, or all
+/// but a few blocked addresses.
+pub const UNRESTRICTED_PERCENT: u128 = 99;
+
+/// Sorted, disjoint (start, end) key intervals of one family from `ranges`.
+fn merged(ranges: &[IpNet], v4: bool) -> Vec<(u128, u128)> {
+    let mut spans: Vec<(u128, u128)> =
+        ranges.iter().filter(|r| r.start.is_ipv4() == v4).map(|r| (key(r.start), key(r.end))).collect();
+    spans.sort();
+    let mut out: Vec<(u128, u128)> = Vec::new();
+    for (s, e) in spans {
+        match out.last_mut() {
+            Some(last) if s <= last.1.saturating_add(1) => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+    out
+}
+
+/// The public address space of a family, as sorted disjoint intervals.
+fn public_space(v4: bool) -> Vec<(u128, u128)> {
+    let (whole, holes): ((u128, u128), Vec<IpNet>) = if v4 {
+        ((0, u128::from(u32::MAX)), NOT_PUBLIC_V4.iter().filter_map(|s| s.parse().ok()).collect())
+    } else {
+        let all: IpNet = PUBLIC_V6.parse().expect("a valid block");
+        ((key(all.start), key(all.end)), NOT_PUBLIC_V6.iter().filter_map(|s| s.parse().ok()).collect())
+    };
+    let mut out = Vec::new();
+    let mut next = whole.0;
+    for (s, e) in merged(&holes, v4) {
+        if s > next {
+            out.push((next, s - 1));
+        }
+        next = next.max(e.saturating_add(1));
+    }
+    if next <= whole.1 {
+        out.push((next, whole.1));
+    }
+    out
+}
+
+/// How many public addresses of a family `ranges` cover, and how many there are.
+pub fn public_coverage(ranges: &[IpNet], v4: bool) -> (u128, u128) {
+    let public = public_space(v4);
+    let total = public.iter().map(|(s, e)| e - s + 1).sum();
+    let mut covered = 0;
+    for (s, e) in merged(ranges, v4) {
+        for (ps, pe) in &public {
+            let (a, b) = (s.max(*ps), e.min(*pe));
+            if a <= b {
+                covered += b - a + 1;
+            }
+        }
+    }
+    (covered, total)
+}
+
+/// Whether `ranges` cover (nearly) all public addresses of a family: as a login
+/// restriction, they restrict nothing.
+pub fn covers_public(ranges: &[IpNet], v4: bool) -> bool {
+    let (covered, total) = public_coverage(ranges, v4);
+    // covered / total >= 99 %, without overflowing on IPv6 sizes.
+    covered >= total - total / 100 * (100 - UNRESTRICTED_PERCENT)
+}
+
 fn key(ip: IpAddr) -> u128 {
     match ip {
         IpAddr::V4(v4) => u128::from(u32::from(v4)),
@@ -147,5 +240,48 @@ mod tests {
     fn ranges_must_be_ordered_and_of_one_family() {
         assert!(IpNet::range("10.0.0.2".parse().unwrap(), "10.0.0.1".parse().unwrap()).is_none());
         assert!(IpNet::range("10.0.0.1".parse().unwrap(), "::1".parse().unwrap()).is_none());
+    }
+
+    #[test]
+    fn public_space_excludes_private_and_reserved_blocks() {
+        let (_, total) = public_coverage(&[], true);
+        // 2^32 less the special-purpose blocks (multicast and 240/4 alone are 2^29).
+        assert_eq!(total, 3_702_258_432);
+        assert_eq!(public_coverage(&[range("10.0.0.0", "10.255.255.255")], true).0, 0);
+        assert_eq!(public_coverage(&[range("8.8.8.0", "8.8.8.255")], true).0, 256);
+        let (_, v6) = public_coverage(&[], false);
+        assert_eq!(v6, (1u128 << 125) - (1u128 << 96) - (1u128 << 108));
+    }
+
+    #[test]
+    fn ranges_that_cover_the_public_space_restrict_nothing() {
+        // Seen on real profiles, often on Admin.
+        for all in [
+            vec![range("0.0.0.0", "255.255.255.255")],
+            vec![range("1.0.0.0", "255.255.255.255")],
+            vec![range("1.1.1.1", "255.255.255.255")],
+            vec![range("0.0.0.1", "225.225.245.244"), range("0.0.0.2", "222.222.222.222")],
+            // All but a few blocked addresses.
+            vec![range("0.0.0.0", "52.90.244.112"), range("52.90.244.114", "255.255.255.255")],
+            // Pieces that only cover it together.
+            vec![range("0.0.0.0", "127.255.255.255"), range("128.0.0.0", "255.255.255.255")],
+        ] {
+            assert!(covers_public(&all, true), "{all:?}");
+        }
+        for some in [
+            vec![range("203.0.113.0", "203.0.113.255")],
+            vec![range("10.0.0.0", "10.255.255.255")],
+            vec![range("0.0.0.0", "127.255.255.255")],
+            // 97 % of it.
+            vec![range("1.0.0.0", "216.255.255.255")],
+            vec![],
+        ] {
+            assert!(!covers_public(&some, true), "{some:?}");
+        }
+        // Each family on its own.
+        assert!(!covers_public(&[range("0.0.0.0", "255.255.255.255")], false));
+        assert!(covers_public(&[net("::/0")], false));
+        assert!(covers_public(&[net("2000::/3")], false));
+        assert!(!covers_public(&[net("2001:db8::/32"), net("2a00::/12")], false));
     }
 }

@@ -198,3 +198,101 @@ fn a_changed_file_whose_name_is_not_utf8_does_not_fail_the_run() {
     let (code, n, stderr) = changed_findings(d, &[Path::new(".")]);
     assert_eq!((code, n), (1, 1), "{stderr}");
 }
+
+/// An org with two offline apps: `Sync` pre-authorized for the Integration profile, `Feed`
+/// for no profile (it inherits the org's session timeout). Clean at `base`.
+fn org_scratch() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    write(d, "sfdx-project.json", r#"{"packageDirectories":[{"path":"force-app"}]}"#);
+    let sync = app("Sync", "ENFORCE", "infinite")
+        .replace("</ConnectedApp>", "    <profileName>Integration</profileName>\n</ConnectedApp>");
+    write(d, &format!("{APPS}/Sync.connectedApp-meta.xml"), &sync);
+    write(d, &format!("{APPS}/Feed.connectedApp-meta.xml"), &app("Feed", "ENFORCE_RELAXREFRESH", "infinite"));
+    write(d, SETTINGS, &settings("TwoHours"));
+    write(d, PROFILE, &profile(""));
+    write(d, SESSION, &session_setting(120));
+    git(d, &["add", "-A"]);
+    git(d, &["commit", "-q", "-m", "base"]);
+    git(d, &["tag", "base"]);
+    dir
+}
+
+const SETTINGS: &str = "force-app/main/default/settings/Security.settings-meta.xml";
+const PROFILE: &str = "force-app/main/default/profiles/Integration.profile-meta.xml";
+const SESSION: &str = "force-app/main/default/profileSessionSettings/Integration_profileSessionSetting1712345678901.profileSessionSetting-meta.xml";
+
+fn settings(timeout: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<SecuritySettings xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <sessionSettings>\n        <sessionTimeout>{timeout}</sessionTimeout>\n    </sessionSettings>\n</SecuritySettings>\n"
+    )
+}
+
+fn profile(body: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Profile xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <custom>true</custom>\n{body}    <userLicense>Salesforce Integration</userLicense>\n</Profile>\n"
+    )
+}
+
+fn session_setting(minutes: u32) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ProfileSessionSetting xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <profile>integration</profile>\n    <sessionTimeout>{minutes}</sessionTimeout>\n</ProfileSessionSetting>\n"
+    )
+}
+
+/// A finding as (rule, app).
+type Reported = (String, String);
+
+/// (rule, app) of each finding, and the exit status, of `forcelint check ARGS` in `dir`.
+fn reported(dir: &Path, args: &[&str]) -> (i32, Vec<Reported>) {
+    let out = Command::new(env!("CARGO_BIN_EXE_forcelint"))
+        .current_dir(dir)
+        .args(["check", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let report: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let mut found: Vec<Reported> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap().to_string(), f["app"]["name"].as_str().unwrap_or("-").to_string()))
+        .collect();
+    found.sort();
+    (out.status.code().unwrap(), found)
+}
+
+/// A change to an org-level file is reported with the apps it breaks, both when that file
+/// alone is linted (a pre-commit hook) and with `--changed-since`; the exit status follows.
+#[test]
+fn a_change_to_an_org_level_file_reports_the_apps_it_breaks() {
+    let hours = "    <loginHours>\n        <mondayEnd>1020</mondayEnd>\n        <mondayStart>480</mondayStart>\n    </loginHours>\n";
+    let ranges = "    <loginIpRanges>\n        <endAddress>203.0.113.255</endAddress>\n        <startAddress>203.0.113.0</startAddress>\n    </loginIpRanges>\n";
+    let pair = |rule: &str, app: &str| (rule.to_string(), app.to_string());
+    // (the file changed, its new text, the findings then reported)
+    let cases: [(&str, String, Vec<Reported>); 4] = [
+        // The org's timeout shortened: Feed inherits it (Sync has its profile's).
+        (SETTINGS, settings("ThirtyMinutes"), vec![pair("short-session-timeout", "Feed")]),
+        // The profile's session setting shortened: Sync.
+        (SESSION, session_setting(30), vec![pair("short-session-timeout", "Sync")]),
+        // Login IP ranges on the profile: Sync enforces them; Feed (profile unknown) is
+        // relaxed for refresh tokens, the right value for it.
+        (PROFILE, profile(ranges), vec![pair("enforced-ip-restrictions", "Sync")]),
+        (PROFILE, profile(hours), vec![pair("integration-login-hours", "Sync")]),
+    ];
+    for (file, text, expected) in cases {
+        let repo = org_scratch();
+        let d = repo.path();
+        assert_eq!(reported(d, &[file]), (0, vec![]), "{file} at base");
+        assert_eq!(reported(d, &["--changed-since", "base"]), (0, vec![]), "{file} at base");
+        write(d, file, &text);
+        assert_eq!(reported(d, &[file]), (1, expected.clone()), "{file} named");
+        assert_eq!(reported(d, &["--changed-since", "base"]), (1, expected.clone()), "{file} changed");
+        // Named together with an unchanged app file: the same findings, no more.
+        let other = format!("{APPS}/Feed.connectedApp-meta.xml");
+        let (_, with_app) = reported(d, &[file, &other]);
+        assert!(expected.iter().all(|e| with_app.contains(e)), "{file}: {with_app:?}");
+    }
+}

@@ -213,7 +213,14 @@ fn file_arguments_report_only_those_files_with_project_context() {
     let report = json(&[&app]);
     let findings = found(&report);
     assert!(!findings.is_empty());
-    assert!(findings.iter().all(|f| f.1 == "Nightly_ERP_Sync.connectedApp-meta.xml"), "{findings:?}");
+    // Every finding with a location in the file, where it points or in a related label: the
+    // org's and the profile's findings about this app too.
+    let in_file = |l: &Value| l["path"].as_str().unwrap().ends_with("Nightly_ERP_Sync.connectedApp-meta.xml");
+    for f in report["findings"].as_array().unwrap() {
+        assert!(in_file(&f["location"]) || f["related"].as_array().unwrap().iter().any(in_file), "{f}");
+    }
+    assert!(findings.iter().any(|f| f.0 == "sessions-locked-to-ip" && f.1 == "Security.settings-meta.xml"));
+    assert!(findings.iter().filter(|f| f.1 == "Nightly_ERP_Sync.connectedApp-meta.xml").count() >= 2, "{findings:?}");
     // Context from the rest of the project: the org timeout and the profile's IP ranges.
     let text = report.to_string();
     assert!(text.contains("org session timeout: 30 minutes"));
@@ -227,7 +234,11 @@ fn file_arguments_report_only_those_files_with_project_context() {
     let findings = found(&json(&[&plcy]));
     assert_eq!(
         findings,
-        vec![("expiring-refresh-token".into(), "Billing_Connector_oauthPlcy.ecaOauthPlcy-meta.xml".into(), 8)]
+        vec![
+            ("expiring-refresh-token".into(), "Billing_Connector_oauthPlcy.ecaOauthPlcy-meta.xml".into(), 8),
+            // The org's finding names the relaxation in this file.
+            ("ip-ranges-enforced-every-request".into(), "Security.settings-meta.xml".into(), 15),
+        ]
     );
 }
 

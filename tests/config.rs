@@ -368,6 +368,44 @@ fn egress_ips_checked_against_profile_ranges() {
 }
 
 #[test]
+fn egress_ips_checked_exactly_against_ranges_that_restrict_nothing() {
+    let p = Project::new();
+    p.app("Sync", &["Api", "RefreshToken"], ENFORCE);
+    // Every address but one (seen on real profiles): no restriction, so no finding...
+    profile_with_ranges(&p, &[("0.0.0.0", "52.90.244.112"), ("52.90.244.114", "255.255.255.255")]);
+    assert_eq!(found(&p.json(&[])), vec![]);
+    // ...but known egress IPs are checked exactly, the one address left out included.
+    p.config("[apps.Sync]\negress-ips = [\"8.8.8.8\"]\n");
+    assert_eq!(found(&p.json(&[])), vec![]);
+    p.config("[apps.Sync]\negress-ips = [\"8.8.8.8\", \"52.90.244.113\"]\n");
+    let report = p.json(&[]);
+    assert_eq!(found(&report), vec![t("enforced-ip-restrictions", "Sync", "error")]);
+    assert!(report["findings"][0]["message"].as_str().unwrap().contains("calls from 52.90.244.113, outside"));
+}
+
+#[test]
+fn the_fix_offered_fits_how_the_app_logs_in() {
+    let p = Project::new();
+    profile_with_ranges(&p, &[("203.0.113.0", "203.0.113.255")]);
+    // An offline app only refreshes tokens: relaxing refresh is enough.
+    p.app("Sync", &["Api", "RefreshToken"], ENFORCE);
+    let help = |report: &Value| report["findings"][0]["help"].as_str().unwrap().to_string();
+    let report = p.json(&[]);
+    assert_eq!(found(&report), vec![t("enforced-ip-restrictions", "Sync", "warning")]);
+    assert!(help(&report).contains("<ipRelaxation>ENFORCE_RELAXREFRESH</ipRelaxation>"), "{}", help(&report));
+    assert!(!help(&report).contains("BYPASS"), "{}", help(&report));
+    // The client-credentials flow logs in afresh: only the full relaxation lets it in.
+    p.file(
+        &format!("{APPS}/Sync.connectedApp-meta.xml"),
+        &format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Sync</label>\n    <oauthConfig>\n        <callbackUrl>https://example.org/cb</callbackUrl>\n        <isClientCredentialEnabled>true</isClientCredentialEnabled>\n        <oauthClientCredentialUser>sync@example.org</oauthClientCredentialUser>\n        <scopes>Api</scopes>\n    </oauthConfig>\n{ENFORCE}</ConnectedApp>\n"
+        ),
+    );
+    let report = p.json(&[]);
+    assert!(help(&report).contains("<ipRelaxation>BYPASS</ipRelaxation>"), "{}", help(&report));
+}
+
+#[test]
 fn config_can_name_the_integration_users_profile() {
     let p = Project::new();
     p.app("Sync", &["Api", "RefreshToken"], &ENFORCE.replace("    <profileName>Integration</profileName>\n", ""));

@@ -418,6 +418,28 @@ fn enforced_ip_restrictions() {
     check_rule("enforced-ip-restrictions");
 }
 
+/// Ranges over every address (`0.0.0.0–255.255.255.255` on `Admin`) are never described as
+/// a restriction, not even beside a profile that restricts.
+#[test]
+fn ranges_that_restrict_nothing_are_never_named() {
+    let rule = rules::find("enforced-ip-restrictions").unwrap();
+    let mut labels = 0;
+    for case in ["bad/other-profile-restricts", "bad/wide-and-narrow-ranges"] {
+        let dir = fixtures_root().join(rule.id).join(case);
+        let project = load(&discover(&[dir]).unwrap().files);
+        let findings = (rule.check.unwrap())(&project, &Options::default());
+        assert!(!findings.is_empty(), "{case}");
+        for f in &findings {
+            for label in &f.related {
+                labels += 1;
+                assert!(!label.text.contains("`Admin`"), "{case}: {}", label.text);
+                assert!(!project.sources.path(label.loc.file).ends_with("Admin.profile-meta.xml"), "{case}");
+            }
+        }
+    }
+    assert!(labels >= 3, "{labels}");
+}
+
 #[test]
 fn missing_run_as_user() {
     check_rule("missing-run-as-user");

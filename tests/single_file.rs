@@ -1,5 +1,7 @@
 //! Linting one file of a project (the pre-commit case) reports exactly what linting the
-//! whole project reports in that file, although it reads only the context the file needs.
+//! whole project reports in that file, although it reads only the context the file needs. A
+//! finding is in every file it has a location in, primary or related: an org setting's
+//! finding about an app is reported for the org settings file too.
 //!
 //! Checked for every metadata file of every example project and of every rule fixture
 //! (each copied into a project of its own, so that its files have one another as context).
@@ -17,8 +19,9 @@ mod generate;
 use forcelint::engine::{self, Settings};
 use forcelint::suppress::Date;
 
-/// What a finding says and where, with its related places: enough to tell two apart.
-type Seen = (String, usize, usize, String, String, String, Vec<String>);
+/// What a finding says and where, with its related places: enough to tell two apart. Last,
+/// the files of its related places.
+type Seen = (String, usize, usize, String, String, String, Vec<String>, Vec<String>);
 
 fn settings() -> Settings {
     Settings { today: Date::from_days(20_600), ..Settings::default() }
@@ -37,8 +40,10 @@ fn findings(paths: &[PathBuf]) -> Vec<Seen> {
         .map(|f| {
             let (path, line, column) = place(f.primary.loc);
             let related = f.related.iter().map(|l| format!("{:?} {}", place(l.loc), l.text)).collect();
+            let related_files = f.related.iter().map(|l| place(l.loc).0.display().to_string()).collect();
             let severity = f.severity.name().to_string();
-            (path.display().to_string(), line, column, f.rule.to_string(), severity, f.message.clone(), related)
+            let (rule, message) = (f.rule.to_string(), f.message.clone());
+            (path.display().to_string(), line, column, rule, severity, message, related, related_files)
         })
         .collect();
     seen.sort();
@@ -52,7 +57,7 @@ fn check_each_file(project: &Path) -> usize {
     assert!(!files.is_empty(), "{}", project.display());
     for file in &files {
         let path = file.path.display().to_string();
-        let expected: Vec<Seen> = all.iter().filter(|f| f.0 == path).cloned().collect();
+        let expected: Vec<Seen> = all.iter().filter(|f| f.0 == path || f.7.contains(&path)).cloned().collect();
         assert_eq!(findings(std::slice::from_ref(&file.path)), expected, "{path} alone");
     }
     files.len()

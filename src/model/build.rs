@@ -79,7 +79,9 @@ pub fn build_file(
         MetadataKind::ConnectedApp => BuiltFile::ConnectedApp(Box::new(cx.connected_app(root, full_name))),
         MetadataKind::SecuritySettings => BuiltFile::OrgSettings(cx.org_settings(root)),
         MetadataKind::Profile => BuiltFile::Profile(cx.profile(root, full_name)),
-        MetadataKind::ProfileSessionSetting => BuiltFile::ProfileSessionSetting(cx.profile_session_setting(root)),
+        MetadataKind::ProfileSessionSetting => {
+            BuiltFile::ProfileSessionSetting(cx.profile_session_setting(root, full_name))
+        }
         _ => BuiltFile::EcaPart(Box::new(cx.eca_part(root, kind, full_name))),
     }
 }
@@ -644,14 +646,43 @@ impl Cx<'_> {
         }
     }
 
-    fn profile_session_setting(&mut self, root: &Element) -> ProfileSessionSetting {
+    fn profile_session_setting(&mut self, root: &Element, full_name: &str) -> ProfileSessionSetting {
+        // Retrieves write `<profile xsi:nil="true"/>` in some files: the profile is then
+        // named only by the file name, at the `<profile>` element (else the root).
+        let named = self.string(root, "profile");
+        let profile_from_file_name = named.is_none();
+        let profile = named.or_else(|| {
+            let name = profile_in_file_name(full_name)?;
+            let at = root
+                .nodes
+                .iter()
+                .find_map(|n| match n {
+                    crate::xml::Node::Element(e) if e.name == "profile" && !e.foreign => Some(e.name_span),
+                    _ => None,
+                })
+                .unwrap_or(root.name_span);
+            Some(Value { raw: String::new(), value: name, element: "profile", loc: self.loc(at) })
+        });
         ProfileSessionSetting {
             anchor: self.loc(root.name_span),
-            profile: self.string(root, "profile"),
+            profile_from_file_name: profile_from_file_name && profile.is_some(),
+            profile,
             session_timeout: self.setting(root, "sessionTimeout", literals::profile_session_timeout),
             required_session_level: self.setting(root, "requiredSessionLevel", literals::session_level),
         }
     }
+}
+
+/// The profile a session setting's file name names: Salesforce names these files
+/// `<Profile_Name>_profileSessionSetting<digits>`, the profile's name with each run of other
+/// characters than letters and digits written `_` (`Core_Sales_profileSessionSetting1534257263727`
+/// is `Core Sales`). `null_…` names none.
+fn profile_in_file_name(full_name: &str) -> Option<String> {
+    let (name, rest) = full_name.rsplit_once("_profileSessionSetting")?;
+    if !rest.bytes().all(|b| b.is_ascii_digit()) || name.is_empty() || name.eq_ignore_ascii_case("null") {
+        return None;
+    }
+    Some(name.replace('_', " "))
 }
 
 #[cfg(test)]

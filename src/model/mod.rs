@@ -10,7 +10,7 @@ pub mod purpose;
 
 pub use build::{BuiltFile, build_file};
 pub use kind::{MetadataKind, decode_full_name};
-pub use project::{DEFAULT_SESSION_TIMEOUT, EffectiveTimeout, Project, TimeoutSource, assigns_profile};
+pub use project::{DEFAULT_SESSION_TIMEOUT, EffectiveTimeout, Project, TimeoutSource, same_profile};
 pub use purpose::{Classification, Evidence, Purpose};
 
 use crate::source::{FileId, Location};
@@ -301,6 +301,13 @@ pub struct IpRange {
     pub loc: Location,
 }
 
+impl IpRange {
+    /// The range, when both ends are addresses of one family in order.
+    pub fn net(&self) -> Option<crate::ip::IpNet> {
+        crate::ip::IpNet::range(self.start.as_ref()?.value.parse().ok()?, self.end.as_ref()?.value.parse().ok()?)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrgSettings {
     pub file: FileId,
@@ -328,10 +335,29 @@ pub struct Profile {
     pub login_hours: Option<LoginHours>,
 }
 
+impl Profile {
+    /// Whether the profile's login IP ranges restrict where its users log in from: it has
+    /// some, and together they leave out more than a sliver (1 %) of the public IPv4 space,
+    /// or of the public IPv6 space where it has IPv6 ranges. `0.0.0.0–255.255.255.255`
+    /// restricts nothing. Unreadable ranges count for nothing.
+    pub fn restricts_login_ips(&self) -> bool {
+        if self.login_ip_ranges.is_empty() {
+            return false;
+        }
+        let nets: Vec<crate::ip::IpNet> = self.login_ip_ranges.iter().filter_map(IpRange::net).collect();
+        let has_v6 = nets.iter().any(|n| !n.start.is_ipv4());
+        !crate::ip::covers_public(&nets, true) || (has_v6 && !crate::ip::covers_public(&nets, false))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProfileSessionSetting {
     pub anchor: Location,
+    /// `<profile>`, else (where it is nil) the name in the file name.
     pub profile: Option<Value<String>>,
+    /// The profile was named only by the file name: the name the profile had when the
+    /// file was made, so a file whose `<profile>` names it wins.
+    pub profile_from_file_name: bool,
     pub session_timeout: Setting<u32>,
     pub required_session_level: Setting<String>,
 }

@@ -62,15 +62,35 @@ const STANDARD_PROFILES: [(&str, &str); 6] = [
     ("SolutionManager", "Solution Manager"),
 ];
 
-/// Whether an assignment of `assigned` (a profile's name as Setup shows it) is the profile
-/// named `profile` (its file name, decoded): case-insensitive, and for standard profiles
-/// the file name differs from the name shown.
-pub fn assigns_profile(assigned: &str, profile: &str) -> bool {
-    let api_name = STANDARD_PROFILES
-        .iter()
-        .find(|(_, label)| label.eq_ignore_ascii_case(assigned))
-        .map_or(assigned, |(api, _)| api);
-    profile.eq_ignore_ascii_case(assigned) || profile.eq_ignore_ascii_case(api_name)
+/// Whether two names are the same profile. Every comparison of profile names goes through
+/// here. Names come written in several ways: `profileName`, `commaSeparatedProfile` and a
+/// session setting's `<profile>` hold the name Setup shows, in any case (`core sales
+/// administration - sb`); a profile's file holds its API name, which for standard profiles
+/// differs (`Admin` for `System Administrator`); and a session setting whose `<profile>` is
+/// nil names it only in its file name, where each run of characters other than ASCII
+/// letters and digits became one `_` (`Core_Sales_Administration_SB`). So names are the
+/// same when they are equal ignoring case, or have the same ASCII words ignoring case,
+/// standard profiles by either name.
+pub fn same_profile(a: &str, b: &str) -> bool {
+    if a.to_lowercase() == b.to_lowercase() {
+        return true;
+    }
+    let (a, b) = (profile_key(a), profile_key(b));
+    !a.is_empty() && a == b
+}
+
+/// A profile name's ASCII words, lower-cased and joined by one space; a standard profile's
+/// by its API name.
+fn profile_key(name: &str) -> String {
+    let words = |name: &str| {
+        name.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let key = words(name);
+    STANDARD_PROFILES.iter().find(|(_, label)| words(label) == key).map_or(key, |(api, _)| words(api))
 }
 
 impl Project {
@@ -158,18 +178,18 @@ impl Project {
     /// The profile an app assignment names: by file name or, for standard profiles, by the
     /// name shown in Setup; case-insensitive.
     pub fn profile(&self, name: &str) -> Option<&Profile> {
-        self.profiles.iter().find(|p| assigns_profile(name, &p.name))
+        self.profiles.iter().find(|p| same_profile(name, &p.name))
     }
 
-    /// The session setting for a profile; joined on `<profile>`, case-insensitively (the
-    /// file name is not the profile name).
+    /// The session setting for a profile: joined on `<profile>` (or, where that is nil, the
+    /// name in the file name), as [`same_profile`] compares names. A file whose `<profile>`
+    /// names the profile wins over one named by its file name (a stale file of a renamed
+    /// profile; real retrieves have both).
     pub fn session_setting(&self, profile: &str) -> Option<&ProfileSessionSetting> {
-        let file_name = self.profile(profile).map(|p| p.name.as_str());
-        self.session_settings.iter().find(|s| {
-            s.profile.as_ref().is_some_and(|p| {
-                p.value.eq_ignore_ascii_case(profile) || file_name.is_some_and(|f| p.value.eq_ignore_ascii_case(f))
-            })
-        })
+        let of = |s: &&ProfileSessionSetting| s.profile.as_ref().is_some_and(|p| same_profile(profile, &p.value));
+        let mut found = self.session_settings.iter().filter(of);
+        let first = found.clone().next();
+        found.find(|s| !s.profile_from_file_name).or(first)
     }
 
     /// The session timeout an app's tokens live with: the app's own, else the shortest
@@ -361,5 +381,65 @@ mod tests {
         assert_eq!(p.problems[0].loc.file, FileId(2));
         assert!(p.problems[0].message.contains("a/E.ecaOauthPlcy-meta.xml"), "{:?}", p.problems);
         assert_eq!(p.apps.len(), 1);
+    }
+
+    #[test]
+    fn profile_names_match_one_way_everywhere() {
+        assert!(same_profile("Core Sales", "core sales"));
+        assert!(same_profile("core sales administration - sb", "Core Sales Administration - SB"));
+        // A session setting's file name: runs of other characters became one `_`.
+        assert!(same_profile("Core Sales Administration - SB", "Core Sales Administration SB"));
+        assert!(same_profile("AH PSA T&E - Platform Lightning", "AH PSA T E Platform Lightning"));
+        assert!(same_profile("NIM'S Profile", "NIM S Profile"));
+        // Standard profiles by either name, in any case.
+        assert!(same_profile("System Administrator", "Admin"));
+        assert!(same_profile("admin", "system administrator"));
+        assert!(same_profile("Read Only", "ReadOnly"));
+        assert!(!same_profile("Core Sales", "Core Sales Admin"));
+        assert!(!same_profile("Admin", "Standard"));
+        // Names without ASCII letters are compared whole, never as empty keys.
+        assert!(same_profile("営業", "営業"));
+        assert!(!same_profile("営業", "経理"));
+    }
+
+    #[test]
+    fn a_session_setting_with_a_nil_profile_is_found_by_its_file_name() {
+        let nil = "<profile xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:nil=\"true\"/><sessionTimeout>15</sessionTimeout>";
+        let p = project(&[
+            (
+                "s/Core_Sales_profileSessionSetting1534257263727.profileSessionSetting-meta.xml",
+                MetadataKind::ProfileSessionSetting,
+                "Core_Sales_profileSessionSetting1534257263727",
+                nil,
+            ),
+            (
+                "s/null_profileSessionSetting1720619397698.profileSessionSetting-meta.xml",
+                MetadataKind::ProfileSessionSetting,
+                "null_profileSessionSetting1720619397698",
+                nil,
+            ),
+        ]);
+        let setting = p.session_setting("core sales").expect("found by the file name");
+        assert_eq!(setting.profile.as_ref().unwrap().value, "Core Sales");
+        assert_eq!(setting.session_timeout.as_set().unwrap().value, 15);
+        assert!(p.session_settings[1].profile.is_none(), "`null_` names no profile");
+        assert!(p.session_setting("null").is_none());
+
+        // Both, for one profile: the file whose `<profile>` names it wins.
+        let p = project(&[
+            (
+                "s/Core_Sales_profileSessionSetting1493130008270.profileSessionSetting-meta.xml",
+                MetadataKind::ProfileSessionSetting,
+                "Core_Sales_profileSessionSetting1493130008270",
+                nil,
+            ),
+            (
+                "s/Core_Sales_profileSessionSetting1495032633934.profileSessionSetting-meta.xml",
+                MetadataKind::ProfileSessionSetting,
+                "Core_Sales_profileSessionSetting1495032633934",
+                "<profile>Core Sales</profile><sessionTimeout>30</sessionTimeout>",
+            ),
+        ]);
+        assert_eq!(p.session_setting("Core Sales").unwrap().session_timeout.as_set().unwrap().value, 30);
     }
 }

@@ -128,7 +128,7 @@ pub static RULES: &[Rule] = &[
         enforced_ip_restrictions,
         "enforced-ip-restrictions",
         Warning,
-        "IP restrictions are enforced for an unattended app whose servers may not be in the allowed ranges"
+        "IP restrictions are enforced for an unattended app whose integration user's profile restricts, or may restrict, where it logs in from"
     ),
     rule!(
         missing_run_as_user,
@@ -232,9 +232,10 @@ fn assigned_profiles<'a>(project: &'a Project, options: &'a Options, app: &'a Ap
 }
 
 /// Every profile the integration user may have is in the repository and has no login IP
-/// ranges: IP restrictions cannot bite.
+/// ranges, or ranges that restrict nothing (`0.0.0.0–255.255.255.255`): IP restrictions
+/// cannot bite.
 fn unrestricted(assigned: &[AssignedProfile]) -> bool {
-    !assigned.is_empty() && assigned.iter().all(|a| a.profile.is_some_and(|p| p.login_ip_ranges.is_empty()))
+    !assigned.is_empty() && assigned.iter().all(|a| a.profile.is_some_and(|p| !p.restricts_login_ips()))
 }
 
 /// The app's effective session timeout, with the integration user's profile from config
