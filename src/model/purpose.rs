@@ -316,8 +316,10 @@ pub fn classify(app: &App, declared: Option<(Purpose, Location)>) -> Classificat
 }
 
 /// `isConsumerSecretOptional` false or `isSecretRequiredForRefreshToken` true: the client
-/// must present its secret. Shown, not decisive: servers and native apps alike can be.
+/// must present its secret. Shown where PKCE is required, which readers take for a public
+/// client; not decisive: servers and native apps alike can be confidential.
 fn confidential(oauth: &OAuth) -> Option<Evidence> {
+    oauth.pkce.as_ref().filter(|p| p.value)?;
     let required = oauth.secret_required_for_refresh.as_ref().filter(|v| v.value);
     let not_optional = oauth.secret_optional.as_ref().filter(|v| !v.value);
     let v = not_optional.or(required)?;
