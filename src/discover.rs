@@ -195,7 +195,11 @@ pub fn discover_excluding(
         discovery.folders.push(path.clone());
         if walked.insert(path.clone()) {
             let scope = scope_for_dir(&path, &mut discovery.notes)?;
-            let mut walked = Walked { found: &mut found, notes: &mut discovery.notes, forceignored: Some(&mut discovery.forceignored) };
+            let mut walked = Walked {
+                found: &mut found,
+                notes: &mut discovery.notes,
+                forceignored: Some(&mut discovery.forceignored),
+            };
             walk(&scope, exclude, Depth::Everything, &[], &mut walked);
         }
     }
@@ -553,12 +557,14 @@ impl Walk<'_> {
             if skipped {
                 continue;
             }
+            // Counting what `.forceignore` keeps out skips dot folders and other types' folders:
+            // they hold nothing that is counted, and often most of the files.
+            let countable =
+                self.forceignored.is_some() && !is_type_dir(&name) && !name.to_string_lossy().starts_with('.');
             match self.ignored(&path, true) {
-                Ignored::No => scope.spawn(move |scope| self.dir(scope, path, counting)),
-                // Walked only to count what it holds (dot folders never are).
-                Ignored::Forceignore if self.forceignored.is_some() && !name.to_string_lossy().starts_with('.') => {
-                    scope.spawn(move |scope| self.dir(scope, path, true))
-                }
+                Ignored::No if !counting || countable => scope.spawn(move |scope| self.dir(scope, path, counting)),
+                // Walked only to count what it holds.
+                Ignored::Forceignore if countable => scope.spawn(move |scope| self.dir(scope, path, true)),
                 _ => {}
             }
         }

@@ -239,7 +239,9 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
     if discovery.files.is_empty() {
         let shown = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
         notes.push(match &ignored {
-            Some(_) => format!("no Salesforce metadata that forcelint reads was found in {shown} outside what `.forceignore` excludes"),
+            Some(_) => format!(
+                "no Salesforce metadata that forcelint reads was found in {shown} outside what `.forceignore` excludes"
+            ),
             None => format!("no Salesforce metadata that forcelint reads was found in {shown}"),
         });
     }
@@ -270,10 +272,8 @@ fn forceignored_note(files: &[Candidate]) -> Option<String> {
         .map(|c| c.full_name.as_str())
         .collect();
     let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let mut note = format!(
-        "`.forceignore` excludes {} forcelint reads",
-        count(files.len(), "metadata file", "metadata files")
-    );
+    let mut note =
+        format!("`.forceignore` excludes {} forcelint reads", count(files.len(), "metadata file", "metadata files"));
     if !apps.is_empty() {
         const SHOWN: usize = 5;
         let mut names: Vec<String> = apps.iter().take(SHOWN).map(|a| format!("`{a}`")).collect();

@@ -53,14 +53,14 @@ fn pkce_is_not_evidence_and_a_required_secret_is_a_confidential_client() {
     assert!(has(&evidence, "confidential client"), "{evidence:?}");
     assert!(!has(&evidence, "PKCE"), "{evidence:?}");
     // Without PKCE a required secret is not worth saying.
-    let (_, evidence) = judged(
-        Some("<isConsumerSecretOptional>false</isConsumerSecretOptional><scopes>RefreshToken</scopes>"),
-        "",
-    );
+    let (_, evidence) =
+        judged(Some("<isConsumerSecretOptional>false</isConsumerSecretOptional><scopes>RefreshToken</scopes>"), "");
     assert!(!has(&evidence, "confidential client"), "{evidence:?}");
     // `isSecretRequiredForRefreshToken` says so too.
     let (purpose, evidence) = judged(
-        Some("<isSecretRequiredForRefreshToken>true</isSecretRequiredForRefreshToken><isPkceRequired>true</isPkceRequired><scopes>OpenID</scopes><scopes>RefreshToken</scopes>"),
+        Some(
+            "<isSecretRequiredForRefreshToken>true</isSecretRequiredForRefreshToken><isPkceRequired>true</isPkceRequired><scopes>OpenID</scopes><scopes>RefreshToken</scopes>",
+        ),
         "",
     );
     assert_eq!(purpose, Purpose::Offline);

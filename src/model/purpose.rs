@@ -97,11 +97,8 @@ pub const SERVER_HOSTS: &[ServerHost] = &[
 ];
 
 /// Developers' tools that sign a person in from their own machine.
-const DEVELOPER_TOOLS: &[(&str, &str)] = &[
-    ("oauth.pstmn.io", "Postman"),
-    ("getpostman.com", "Postman"),
-    ("postman.com", "Postman"),
-];
+const DEVELOPER_TOOLS: &[(&str, &str)] =
+    &[("oauth.pstmn.io", "Postman"), ("getpostman.com", "Postman"), ("postman.com", "Postman")];
 
 /// Domains of Salesforce itself, where an Auth. Provider's callback lives.
 const SALESFORCE_DOMAINS: &[&str] = &["salesforce.com", "force.com", "site.com", "cloudforce.com", "database.com"];
@@ -151,8 +148,12 @@ impl Callback {
         if under("lightning.force.com") || under("vf.force.com") || under("visualforce.com") {
             return Some(Callback::People("the org's own Lightning or Visualforce pages"));
         }
-        // Salesforce endpoints on a site (`.../services/...`) are not pages people see.
-        if (under("site.com") || under("force.com")) && !under("salesforce.com") && !path.contains("/services/") {
+        // A site's own pages and OAuth endpoints are where people land; its Apex REST
+        // services are called by servers.
+        if (under("site.com") || under("force.com"))
+            && !under("salesforce.com")
+            && !path.contains("/services/apexrest/")
+        {
             return Some(Callback::People("an Experience Cloud site"));
         }
         None
@@ -274,7 +275,10 @@ pub fn classify(app: &App, declared: Option<(Purpose, Location)>) -> Classificat
     if !strong.is_empty() {
         let mut evidence = all(strong, &[&unattended_callbacks, &people, &other]);
         if let Some(p) = people.first() {
-            evidence.push(conflict(p.loc, "a flow with no user step wins: its logins are unattended whoever else uses the app"));
+            evidence.push(conflict(
+                p.loc,
+                "a flow with no user step wins: its logins are unattended whoever else uses the app",
+            ));
         }
         return Classification { purpose: Purpose::Integration, evidence };
     }
@@ -337,7 +341,9 @@ mod tests {
     #[test]
     fn every_server_host_matches() {
         for server in SERVER_HOSTS {
-            for url in [format!("https://{}/oauth/callback", server.domain), format!("https://eu1.{}/cb", server.domain)] {
+            for url in
+                [format!("https://{}/oauth/callback", server.domain), format!("https://eu1.{}/cb", server.domain)]
+            {
                 match Callback::read(&url) {
                     Some(Callback::Server(s)) => assert_eq!(s.domain, server.domain, "{url}"),
                     other => panic!("{url}: {other:?}"),
@@ -367,12 +373,24 @@ mod tests {
             assert_eq!(read(auth), Some(Callback::AuthProvider), "{auth}");
         }
         assert_eq!(read("https://evil.example.com/services/authcallback/X"), None, "not on a Salesforce domain");
-        assert!(matches!(read("http://localhost:1717/OauthRedirect"), Some(Callback::DeveloperTool(t)) if t.contains("CLI")));
+        assert!(
+            matches!(read("http://localhost:1717/OauthRedirect"), Some(Callback::DeveloperTool(t)) if t.contains("CLI"))
+        );
         assert!(matches!(read("https://oauth.pstmn.io/v1/callback"), Some(Callback::DeveloperTool("Postman"))));
         assert!(matches!(read("http://localhost:8080/callback"), None));
-        assert!(matches!(read("https://milestoneconsulting--dev.sandbox.my.site.com/portal"), Some(Callback::People(w)) if w.contains("Experience")));
-        assert!(matches!(read("https://cvet.lightning.force.com/"), Some(Callback::People(w)) if w.contains("Lightning")));
-        assert!(matches!(read("testsfdc:///mobilesdk/detect/oauth/done"), Some(Callback::People(w)) if w.contains("scheme")));
+        assert!(
+            matches!(read("https://milestoneconsulting--dev.sandbox.my.site.com/portal"), Some(Callback::People(w)) if w.contains("Experience"))
+        );
+        assert!(matches!(
+            read("https://milestoneconsulting--dev.sandbox.my.site.com/services/oauth2/success"),
+            Some(Callback::People(_))
+        ));
+        assert!(
+            matches!(read("https://cvet.lightning.force.com/"), Some(Callback::People(w)) if w.contains("Lightning"))
+        );
+        assert!(
+            matches!(read("testsfdc:///mobilesdk/detect/oauth/done"), Some(Callback::People(w)) if w.contains("scheme"))
+        );
         // Placeholders and the org's own OAuth endpoints say nothing.
         for none in [
             "https://login.salesforce.com/services/oauth2/success",
