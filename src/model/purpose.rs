@@ -108,8 +108,8 @@ const SALESFORCE_DOMAINS: &[&str] = &["salesforce.com", "force.com", "site.com",
 pub enum Callback {
     /// An Auth. Provider for Named Credentials: Apex callouts live on the refresh token.
     AuthProvider,
-    /// A server product's host.
-    Server(&'static ServerHost),
+    /// A server product's host, and the callback's host that matched it.
+    Server(&'static ServerHost, String),
     /// The Salesforce CLI's web login, or another tool a developer runs.
     DeveloperTool(&'static str),
     /// An Experience Cloud site, the org's own Lightning or Visualforce pages, a mobile or
@@ -140,7 +140,7 @@ impl Callback {
             return Some(Callback::AuthProvider);
         }
         if let Some(server) = SERVER_HOSTS.iter().find(|s| under(s.domain)) {
-            return Some(Callback::Server(server));
+            return Some(Callback::Server(server, host.clone()));
         }
         if let Some((_, tool)) = DEVELOPER_TOOLS.iter().find(|(d, _)| under(d)) {
             return Some(Callback::DeveloperTool(tool));
@@ -161,7 +161,7 @@ impl Callback {
 
     fn lean(&self) -> Lean {
         match self {
-            Callback::AuthProvider | Callback::Server(_) => Lean::Unattended,
+            Callback::AuthProvider | Callback::Server(..) => Lean::Unattended,
             Callback::DeveloperTool(_) | Callback::People(_) => Lean::People,
         }
     }
@@ -171,8 +171,8 @@ impl Callback {
             Callback::AuthProvider => format!(
                 "callback `{url}` is an Auth. Provider's: Named Credentials make Apex callouts with its refresh token, unattended"
             ),
-            Callback::Server(s) => {
-                format!("callback on `{}` ({}, {}): a server holds the tokens", s.domain, s.product, s.kind)
+            Callback::Server(s, host) => {
+                format!("callback on `{host}` ({}, {}): a server holds the tokens", s.product, s.kind)
             }
             Callback::DeveloperTool(tool) => format!("callback `{url}` is {tool}: a developer's tool"),
             Callback::People(what) => format!("callback `{url}` is {what}: people sign in"),
@@ -344,12 +344,17 @@ mod tests {
             for url in
                 [format!("https://{}/oauth/callback", server.domain), format!("https://eu1.{}/cb", server.domain)]
             {
+                let host = url.split('/').nth(2).unwrap().to_string();
                 match Callback::read(&url) {
-                    Some(Callback::Server(s)) => assert_eq!(s.domain, server.domain, "{url}"),
+                    Some(Callback::Server(s, matched)) => {
+                        assert_eq!(s.domain, server.domain, "{url}");
+                        assert_eq!(matched, host, "{url}");
+                    }
                     other => panic!("{url}: {other:?}"),
                 }
+                // The evidence names the host that matched, and the product.
                 let text = Callback::read(&url).unwrap().describe(&url);
-                assert!(text.contains(server.domain) && text.contains(server.product), "{text}");
+                assert!(text.contains(&format!("`{host}`")) && text.contains(server.product), "{text}");
             }
             // Only the domain itself and its sub-domains.
             let lookalike = format!("https://not{}/cb", server.domain);
@@ -362,9 +367,9 @@ mod tests {
         let read = |u: &str| Callback::read(u);
         assert!(matches!(
             read("https://platform.boomi.com/account/jde-AI42D3/oauth2/callback"),
-            Some(Callback::Server(ServerHost { product: "Boomi", .. }))
+            Some(Callback::Server(ServerHost { product: "Boomi", .. }, _))
         ));
-        assert!(matches!(read("https://connect.databox.com/callback"), Some(Callback::Server(_))));
+        assert!(matches!(read("https://connect.databox.com/callback"), Some(Callback::Server(_, h)) if h == "connect.databox.com"));
         for auth in [
             "https://nikh-dev-ed.my.salesforce.com/services/authcallback/Roshan_Dev",
             "https://login.salesforce.com/services/authcallback/00D2w000001OjyNEAS/TestAuth",
