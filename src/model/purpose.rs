@@ -369,7 +369,9 @@ mod tests {
             read("https://platform.boomi.com/account/jde-AI42D3/oauth2/callback"),
             Some(Callback::Server(ServerHost { product: "Boomi", .. }, _))
         ));
-        assert!(matches!(read("https://connect.databox.com/callback"), Some(Callback::Server(_, h)) if h == "connect.databox.com"));
+        assert!(
+            matches!(read("https://connect.databox.com/callback"), Some(Callback::Server(_, h)) if h == "connect.databox.com")
+        );
         for auth in [
             "https://nikh-dev-ed.my.salesforce.com/services/authcallback/Roshan_Dev",
             "https://login.salesforce.com/services/authcallback/00D2w000001OjyNEAS/TestAuth",
@@ -382,7 +384,7 @@ mod tests {
             matches!(read("http://localhost:1717/OauthRedirect"), Some(Callback::DeveloperTool(t)) if t.contains("CLI"))
         );
         assert!(matches!(read("https://oauth.pstmn.io/v1/callback"), Some(Callback::DeveloperTool("Postman"))));
-        assert!(matches!(read("http://localhost:8080/callback"), None));
+        assert!(read("http://localhost:8080/callback").is_none());
         assert!(
             matches!(read("https://milestoneconsulting--dev.sandbox.my.site.com/portal"), Some(Callback::People(w)) if w.contains("Experience"))
         );
