@@ -169,7 +169,7 @@ impl Callback {
     fn describe(&self, url: &str) -> String {
         match self {
             Callback::AuthProvider => format!(
-                "callback `{url}` is an Auth. Provider's: Named Credentials make Apex callouts with its refresh token, unattended"
+                "callback `{url}` is an Auth. Provider's: Named Credentials make unattended Apex callouts with its tokens"
             ),
             Callback::Server(s, host) => {
                 format!("callback on `{host}` ({}, {}): a server holds the tokens", s.product, s.kind)
