@@ -177,6 +177,15 @@ pub fn text(rows: &[Row]) -> String {
     for c in &cells {
         line(&mut out, &c.iter().map(String::as_str).collect::<Vec<_>>());
     }
+    // The table shows the first piece of evidence; every piece is listed under it.
+    let more: Vec<&Row> = rows.iter().filter(|r| r.evidence.len() > 1).collect();
+    if !more.is_empty() {
+        out.push_str("\nevidence:\n");
+        for r in more {
+            let text = format!("  {}: {} ({})", r.name, r.purpose, r.evidence.join("; "));
+            let _ = writeln!(out, "{}", clean::line(&text));
+        }
+    }
     out
 }
 

@@ -57,6 +57,14 @@ fn text_csv_and_markdown() {
         assert!(header.contains(column), "{header}");
     }
     assert!(text.contains("Partner_Feed_JWT"));
+    // Every piece of evidence, under the table.
+    let evidence = text.split("\nevidence:\n").nth(1).expect("an evidence section");
+    assert!(
+        evidence
+            .lines()
+            .any(|l| l.starts_with("  Nightly_ERP_Sync: integration (client-credentials flow enabled; runs as")),
+        "{evidence}"
+    );
 
     let csv = apps("csv");
     let mut lines = csv.split("\r\n");

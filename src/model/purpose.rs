@@ -286,7 +286,10 @@ pub fn classify(app: &App, declared: Option<(Purpose, Location)>) -> Classificat
     // with a refresh scope (a 12-month refresh lifetime on a mobile app is hardening).
     if !people.is_empty() {
         let mut evidence = all(people.clone(), &[&unattended_callbacks, &other]);
-        if let Some(u) = unattended_callbacks.first().or(refresh.is_some().then(|| &other[0])) {
+        // A refresh scope is what a mobile or canvas app asks for anyway; beside a callback
+        // alone it may be a system's, so the conflict is said.
+        let scope_conflict = refresh.is_some() && app.interactive_features.is_empty();
+        if let Some(u) = unattended_callbacks.first().or(scope_conflict.then(|| &other[0])) {
             evidence.push(conflict(u.loc, "judged interactive, the reading least likely to raise a false alarm"));
         }
         return Classification { purpose: Purpose::Interactive, evidence };
