@@ -402,3 +402,19 @@ fn files_of_two_projects_get_a_note() {
         .stderr(predicate::str::contains("the files named belong to 2 projects"));
     forcelint().args(["check", &demo]).assert().stderr(predicate::str::contains("belong to").not());
 }
+
+#[test]
+fn each_finding_is_one_block_with_its_related_snippets_before_the_fix() {
+    let out = forcelint().args(["check", DEMO, "--color", "never"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains("Advice:"), "no detached related blocks:\n{text}");
+    // A block runs from the rule id line to the next blank line before a rule id.
+    let blocks: Vec<&str> = text.split("\n\n").collect();
+    let block = blocks
+        .iter()
+        .find(|b| b.contains("sessions of `Legacy_Middleware` time out"))
+        .expect("the inherited-timeout finding");
+    let related = block.find("Security.settings-meta.xml:").expect("the org setting, in the block");
+    let help = block.find("help:").expect("the fix");
+    assert!(related < help, "the related snippet comes before the fix:\n{block}");
+}
