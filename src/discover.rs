@@ -40,6 +40,8 @@ pub struct Discovery {
     pub folders: Vec<PathBuf>,
     /// Things the user should know that are not findings (unreadable folders, ...).
     pub notes: Vec<String>,
+    /// Metadata files forcelint reads that the projects' `.forceignore` keeps out, sorted.
+    pub forceignored: Vec<Candidate>,
 }
 
 impl Discovery {
@@ -193,7 +195,12 @@ pub fn discover_excluding(
         discovery.folders.push(path.clone());
         if walked.insert(path.clone()) {
             let scope = scope_for_dir(&path, &mut discovery.notes)?;
-            walk(&scope, exclude, Depth::Everything, &[], &mut found, &mut discovery.notes);
+            let mut walked = Walked {
+                found: &mut found,
+                notes: &mut discovery.notes,
+                forceignored: Some(&mut discovery.forceignored),
+            };
+            walk(&scope, exclude, Depth::Everything, &[], &mut walked);
         }
     }
     let named: Vec<PathBuf> = given_files.iter().map(|(_, path)| path.clone()).collect();
@@ -213,7 +220,9 @@ pub fn discover_excluding(
         {
             let scope = scope_for_dir(&root, &mut discovery.notes)?;
             let depth = if whole_projects { Depth::Everything } else { Depth::Context };
-            walk(&scope, exclude, depth, &named, &mut found, &mut discovery.notes);
+            // Files named: what `.forceignore` keeps out of their project is not counted.
+            let mut walked = Walked { found: &mut found, notes: &mut discovery.notes, forceignored: None };
+            walk(&scope, exclude, depth, &named, &mut walked);
         }
         // A named file is read even without a project, and even when ignored: the user asked.
         if let Some(candidate) = candidate(&path) {
@@ -237,6 +246,9 @@ pub fn discover_excluding(
     // Sorted by path; of two walks that found the same file, the first is kept (they agree).
     found.sort_by(|a, b| a.path.cmp(&b.path));
     found.dedup_by(|later, earlier| later.path == earlier.path);
+    discovery.forceignored.sort_by(|a, b| a.path.cmp(&b.path));
+    discovery.forceignored.dedup_by(|later, earlier| later.path == earlier.path);
+    discovery.forceignored.retain(|c| found.binary_search_by(|f| f.path.cmp(&c.path)).is_err());
     discovery.files = found;
     if !only.is_empty() {
         only.sort();
@@ -445,11 +457,29 @@ struct Walk<'a> {
     named: &'a [PathBuf],
     found: Mutex<Vec<Candidate>>,
     notes: Mutex<Vec<String>>,
+    /// `None`: not counted.
+    forceignored: Option<Mutex<Vec<Candidate>>>,
+}
+
+/// Why a path is not read.
+#[derive(PartialEq)]
+enum Ignored {
+    No,
+    /// By a line of the project's `.forceignore`: counted, for a note.
+    Forceignore,
+    /// By Salesforce's built-in patterns or the config's `exclude`.
+    Other,
 }
 
 impl Walk<'_> {
-    fn ignored(&self, path: &Path, is_dir: bool) -> bool {
-        self.scope.ignore.matched(path, is_dir).is_ignore() || self.exclude.matches(path)
+    fn ignored(&self, path: &Path, is_dir: bool) -> Ignored {
+        match self.scope.ignore.matched(path, is_dir) {
+            // Built-in patterns are added without a file.
+            ignore::Match::Ignore(glob) if glob.from().is_some() => Ignored::Forceignore,
+            ignore::Match::Ignore(_) => Ignored::Other,
+            _ if self.exclude.matches(path) => Ignored::Other,
+            _ => Ignored::No,
+        }
     }
 
     fn note(&self, path: &Path, error: &std::io::Error) {
@@ -459,12 +489,14 @@ impl Walk<'_> {
     /// Reads one folder: keeps the files whose names qualify and are not ignored, and
     /// spawns a task for each sub-folder to enter. Tasks are spawned, not nested, so a
     /// deep tree never deepens the stack.
-    fn dir<'s>(&'s self, scope: &rayon::Scope<'s>, dir: PathBuf) {
+    /// `counting`: the folder is in one `.forceignore` keeps out; its files are only counted.
+    fn dir<'s>(&'s self, scope: &rayon::Scope<'s>, dir: PathBuf, counting: bool) {
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(e) => return self.note(&dir, &e),
         };
         let mut files = Vec::new();
+        let mut ignored = Vec::new();
         let mut dirs = Vec::new();
         for entry in entries {
             let entry = match entry {
@@ -497,13 +529,20 @@ impl Walk<'_> {
                     continue;
                 };
                 let path = entry.path();
-                if !self.ignored(&path, false) {
-                    files.push(Candidate { path, kind, full_name: full_name.to_string() });
+                let candidate = Candidate { path, kind, full_name: full_name.to_string() };
+                match self.ignored(&candidate.path, false) {
+                    _ if counting => ignored.push(candidate),
+                    Ignored::No => files.push(candidate),
+                    Ignored::Forceignore => ignored.push(candidate),
+                    Ignored::Other => {}
                 }
             }
         }
         if !files.is_empty() {
             self.found.lock().unwrap_or_else(|e| e.into_inner()).append(&mut files);
+        }
+        if let (false, Some(all)) = (ignored.is_empty(), &self.forceignored) {
+            all.lock().unwrap_or_else(|e| e.into_inner()).append(&mut ignored);
         }
         // Where a retrieve writes its type folders (two or more side by side), a walk for
         // context skips those of other types. A lone `email` or `sites` is a folder of the
@@ -515,34 +554,56 @@ impl Walk<'_> {
         for name in dirs {
             let path = dir.join(&name);
             let skipped = type_level && is_type_dir(&name) && !self.named.iter().any(|n| n.starts_with(&path));
-            if !skipped && !self.ignored(&path, true) {
-                scope.spawn(move |scope| self.dir(scope, path));
+            if skipped {
+                continue;
+            }
+            // Counting what `.forceignore` keeps out skips dot folders and other types' folders:
+            // they hold nothing that is counted, and often most of the files.
+            let countable =
+                self.forceignored.is_some() && !is_type_dir(&name) && !name.to_string_lossy().starts_with('.');
+            match self.ignored(&path, true) {
+                Ignored::No if !counting || countable => scope.spawn(move |scope| self.dir(scope, path, counting)),
+                // Walked only to count what it holds.
+                Ignored::Forceignore if countable => scope.spawn(move |scope| self.dir(scope, path, true)),
+                _ => {}
             }
         }
     }
 }
 
-/// Walks the scope's source folders in parallel; `found` gets the qualifying files (in no
-/// particular order: the caller sorts), `notes` the folders that could not be read, sorted.
-fn walk(
-    scope: &Scope,
-    exclude: &Exclude,
-    depth: Depth,
-    named: &[PathBuf],
-    found: &mut Vec<Candidate>,
-    notes: &mut Vec<String>,
-) {
-    let walk = Walk { scope, exclude, depth, named, found: Mutex::new(Vec::new()), notes: Mutex::new(Vec::new()) };
+/// What a walk adds to: `found` the qualifying files (in no particular order: the caller
+/// sorts), `notes` the folders that could not be read, sorted, and (when counted)
+/// `forceignored` the qualifying files `.forceignore` keeps out.
+struct Walked<'a> {
+    found: &'a mut Vec<Candidate>,
+    notes: &'a mut Vec<String>,
+    forceignored: Option<&'a mut Vec<Candidate>>,
+}
+
+/// Walks the scope's source folders in parallel.
+fn walk(scope: &Scope, exclude: &Exclude, depth: Depth, named: &[PathBuf], out: &mut Walked) {
+    let walk = Walk {
+        scope,
+        exclude,
+        depth,
+        named,
+        found: Mutex::new(Vec::new()),
+        notes: Mutex::new(Vec::new()),
+        forceignored: out.forceignored.is_some().then(|| Mutex::new(Vec::new())),
+    };
     rayon::scope(|s| {
         for dir in &scope.source_dirs {
             let walk = &walk;
-            s.spawn(move |s| walk.dir(s, dir.clone()));
+            s.spawn(move |s| walk.dir(s, dir.clone(), false));
         }
     });
-    found.append(&mut walk.found.into_inner().unwrap_or_else(|e| e.into_inner()));
+    out.found.append(&mut walk.found.into_inner().unwrap_or_else(|e| e.into_inner()));
     let mut walk_notes = walk.notes.into_inner().unwrap_or_else(|e| e.into_inner());
     walk_notes.sort();
-    notes.append(&mut walk_notes);
+    out.notes.append(&mut walk_notes);
+    if let (Some(all), Some(mine)) = (out.forceignored.as_deref_mut(), walk.forceignored) {
+        all.append(&mut mine.into_inner().unwrap_or_else(|e| e.into_inner()));
+    }
 }
 
 #[cfg(test)]

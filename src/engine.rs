@@ -237,12 +237,17 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
             ));
         }
     }
+    let ignored = forceignored_note(&discovery.forceignored);
     if discovery.files.is_empty() {
-        notes.push(format!(
-            "no Salesforce metadata that forcelint reads was found in {}",
-            paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
-        ));
+        let shown = paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ");
+        notes.push(match &ignored {
+            Some(_) => format!(
+                "no Salesforce metadata that forcelint reads was found in {shown} outside what `.forceignore` excludes"
+            ),
+            None => format!("no Salesforce metadata that forcelint reads was found in {shown}"),
+        });
     }
+    notes.extend(ignored);
     let files = named.as_ref().map_or(discovery.files.len(), Vec::len);
     // With files named, the apps reported on are theirs and those their findings are about:
     // the others were read as context (or not at all), their profiles maybe not.
@@ -255,6 +260,32 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
         project.retain_apps(|app| app.files.iter().any(|f| named.contains(f)) || about.contains(&app.anchor));
     }
     Ok(Outcome { project, findings, suppressed, baselined, stale_baseline, notes, config, drift, files })
+}
+
+/// "`.forceignore` excludes 3 metadata files forcelint reads (2 apps: ...)": a project
+/// whose apps are all ignored otherwise shows "0 apps" without saying why.
+fn forceignored_note(files: &[Candidate]) -> Option<String> {
+    if files.is_empty() {
+        return None;
+    }
+    let apps: Vec<&str> = files
+        .iter()
+        .filter(|c| matches!(c.kind, MetadataKind::ConnectedApp | MetadataKind::ExternalClientApplication))
+        .map(|c| c.full_name.as_str())
+        .collect();
+    let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut note =
+        format!("`.forceignore` excludes {} forcelint reads", count(files.len(), "metadata file", "metadata files"));
+    if !apps.is_empty() {
+        const SHOWN: usize = 5;
+        let mut names: Vec<String> = apps.iter().take(SHOWN).map(|a| format!("`{a}`")).collect();
+        if apps.len() > SHOWN {
+            names.push(format!("+{} more", apps.len() - SHOWN));
+        }
+        note.push_str(&format!(", {} among them ({})", count(apps.len(), "app", "apps"), names.join(", ")));
+    }
+    note.push_str(": they are not checked");
+    Some(note)
 }
 
 /// More identical findings than this in one file are reported as one, with their count.

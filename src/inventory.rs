@@ -47,7 +47,7 @@ pub fn rows(outcome: &Outcome) -> Vec<Row> {
         };
         counts[f.severity as usize] += 1;
     }
-    project
+    let mut rows: Vec<Row> = project
         .classified_apps()
         .map(|(app, class)| {
             let timeout = crate::rules::effective_timeout(project, &options, app);
@@ -76,7 +76,25 @@ pub fn rows(outcome: &Outcome) -> Vec<Row> {
                 infos: count(Severity::Info),
             }
         })
-        .collect()
+        .collect();
+    // Reviewers read the apps with findings first: errors, then warnings, then infos.
+    rows.sort_by_key(|r| (r.errors == 0, r.warnings == 0, r.infos == 0));
+    rows
+}
+
+/// How many profiles a table row shows before "+N more" (JSON and CSV have them all).
+pub const PROFILES_SHOWN: usize = 3;
+
+/// "A, B, C +46 more", or "-".
+pub fn profile_list(profiles: &[String]) -> String {
+    if profiles.is_empty() {
+        return "-".into();
+    }
+    let mut list = profiles.iter().take(PROFILES_SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    if profiles.len() > PROFILES_SHOWN {
+        list.push_str(&format!(" +{} more", profiles.len() - PROFILES_SHOWN));
+    }
+    list
 }
 
 /// The app's refresh-token policy in words, as every report shows it.
@@ -141,7 +159,7 @@ pub fn text(rows: &[Row]) -> String {
                 timeout(r),
                 r.refresh_token_policy.clone(),
                 r.ip_relaxation.clone(),
-                if r.profiles.is_empty() { "-".to_string() } else { r.profiles.join(", ") },
+                profile_list(&r.profiles),
                 findings(r),
             ]
             .map(|c| clean::line(&c).into_owned())
@@ -158,6 +176,15 @@ pub fn text(rows: &[Row]) -> String {
     line(&mut out, &header);
     for c in &cells {
         line(&mut out, &c.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    // The table shows the first piece of evidence; every piece is listed under it.
+    let more: Vec<&Row> = rows.iter().filter(|r| r.evidence.len() > 1).collect();
+    if !more.is_empty() {
+        out.push_str("\nevidence:\n");
+        for r in more {
+            let text = format!("  {}: {} ({})", r.name, r.purpose, r.evidence.join("; "));
+            let _ = writeln!(out, "{}", clean::line(&text));
+        }
     }
     out
 }
@@ -222,7 +249,7 @@ pub fn markdown(rows: &[Row]) -> String {
             cell(&timeout(r)),
             cell(&r.refresh_token_policy),
             cell(&r.ip_relaxation),
-            cell(&if r.profiles.is_empty() { "-".to_string() } else { r.profiles.join(", ") }),
+            cell(&profile_list(&r.profiles)),
             findings(r)
         );
     }
@@ -264,6 +291,14 @@ mod tests {
         assert_eq!(csv_field("::error::x"), "'::error::x");
         assert_eq!(csv_field("a\nb,c"), "\"a\u{240a}b,c\"");
         assert_eq!(csv_field("plain"), "plain");
+    }
+
+    #[test]
+    fn long_profile_lists_are_cut() {
+        let names = |n: usize| (1..=n).map(|i| format!("P{i}")).collect::<Vec<_>>();
+        assert_eq!(profile_list(&[]), "-");
+        assert_eq!(profile_list(&names(3)), "P1, P2, P3");
+        assert_eq!(profile_list(&names(49)), "P1, P2, P3 +46 more");
     }
 
     #[test]

@@ -25,7 +25,7 @@ Examples:
   forcelint check --format github --output markdown=summary.md --output sarif=forcelint.sarif
                                              annotations on stdout, two reports from one run
   forcelint rules                            list the rules
-  forcelint explain expiring-refresh-token   print a rule's page
+  forcelint explain expiring-refresh-token   print a rule's page (`explain purpose`: app purposes)
 
 Exit status: 0 no findings at or above --fail-on, 1 findings at or above it,
 2 the run itself failed (bad arguments, path not found).";
@@ -49,7 +49,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = RulesFormat::Human)]
         format: RulesFormat,
     },
-    /// Print a rule's documentation page.
+    /// Print a rule's documentation page (or, for `purpose`, how apps are classified).
     Explain {
         /// A rule id, as `forcelint rules` lists them.
         rule: String,
@@ -228,6 +228,10 @@ fn rules_json() -> String {
 }
 
 fn explain(id: &str) -> ExitCode {
+    if id == "purpose" {
+        print(include_str!("../docs/purpose.md"));
+        return ExitCode::SUCCESS;
+    }
     match rules::find(id) {
         Some(rule) => {
             print(rule.doc);
@@ -236,7 +240,9 @@ fn explain(id: &str) -> ExitCode {
         None => {
             let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
             let hint = did_you_mean(id, &ids).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
-            eprintln!("error: unknown rule `{id}`{hint}\n(`forcelint rules` lists them all)");
+            eprintln!(
+                "error: unknown rule `{id}`{hint}\n(`forcelint rules` lists them all; `forcelint explain purpose` says how apps are classified)"
+            );
             ExitCode::from(2)
         }
     }

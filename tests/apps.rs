@@ -57,6 +57,14 @@ fn text_csv_and_markdown() {
         assert!(header.contains(column), "{header}");
     }
     assert!(text.contains("Partner_Feed_JWT"));
+    // Every piece of evidence, under the table.
+    let evidence = text.split("\nevidence:\n").nth(1).expect("an evidence section");
+    assert!(
+        evidence
+            .lines()
+            .any(|l| l.starts_with("  Nightly_ERP_Sync: integration (client-credentials flow enabled; runs as")),
+        "{evidence}"
+    );
 
     let csv = apps("csv");
     let mut lines = csv.split("\r\n");
@@ -94,4 +102,49 @@ fn an_invalid_policy_value_counts_as_an_error_of_its_app() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["apps"][0]["refresh_token_policy"], "invalid");
     assert_eq!(report["apps"][0]["errors"], 1, "{report}");
+}
+
+#[test]
+fn apps_with_findings_come_first() {
+    let report: Value = serde_json::from_str(&apps("json")).unwrap();
+    let rows = report["apps"].as_array().unwrap();
+    let total = |r: &Value| ["errors", "warnings", "infos"].iter().map(|k| r[k].as_u64().unwrap()).sum::<u64>();
+    let first_clean = rows.iter().position(|r| total(r) == 0).expect("an app without findings");
+    assert!(first_clean > 0, "{rows:#?}");
+    assert!(rows[first_clean..].iter().all(|r| total(r) == 0), "{rows:#?}");
+    // Errors before warnings-only before infos-only.
+    let rank = |r: &Value| (r["errors"] == 0, r["warnings"] == 0, r["infos"] == 0);
+    assert!(rows.windows(2).all(|w| rank(&w[0]) <= rank(&w[1])), "{rows:#?}");
+}
+
+#[test]
+fn long_profile_lists_are_cut_in_tables_and_folded_in_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let apps_dir = dir.path().join("force-app/main/default/connectedApps");
+    std::fs::create_dir_all(&apps_dir).unwrap();
+    let profiles: String = (1..=49).map(|i| format!("    <profileName>Sales {i:02}</profileName>\n")).collect();
+    std::fs::write(
+        apps_dir.join("Wide.connectedApp-meta.xml"),
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Wide</label>\n    <oauthConfig>\n        <scopes>Api</scopes>\n    </oauthConfig>\n{profiles}</ConnectedApp>\n"
+        ),
+    )
+    .unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_forcelint")).args(args).arg(dir.path()).output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = run(&["apps"]);
+    assert!(text.contains("Sales 01, Sales 02, Sales 03 +46 more"), "{text}");
+    assert!(!text.contains("Sales 04"), "{text}");
+    let md = run(&["apps", "--format", "markdown"]);
+    assert!(md.contains("Sales 01, Sales 02, Sales 03 +46 more"), "{md}");
+    // All of them in JSON and CSV.
+    let json: Value = serde_json::from_str(&run(&["apps", "--format", "json"])).unwrap();
+    assert_eq!(json["apps"][0]["profiles"].as_array().unwrap().len(), 49);
+    assert!(run(&["apps", "--format", "csv"]).contains("Sales 49"));
+    // HTML: the rest folds away.
+    let html = run(&["check", "--format", "html"]);
+    assert!(html.contains("<details><summary>+46 more</summary>"), "folded list missing");
+    assert!(html.contains("<li>Sales 49</li>"));
 }

@@ -182,7 +182,13 @@ fn apps_table(out: &mut Sink, outcome: &Outcome, groups: &[Group]) {
     out.push_str("<div class=\"table\"><table>\n<tr><th>app</th><th>type</th><th>purpose</th><th>session timeout</th><th>refresh tokens</th><th>IP relaxation</th><th>profiles</th><th>findings</th></tr>\n");
     // The first groups are the project's apps, in this order.
     let classified: Vec<_> = project.classified_apps().collect();
-    for (i, group) in groups.iter().enumerate() {
+    // Apps with findings first (errors, then warnings, then infos); `group-{i}` links stay.
+    let mut order: Vec<(usize, &Group)> = groups.iter().enumerate().collect();
+    order.sort_by_key(|(_, g)| {
+        let none = |s: Severity| g.findings.iter().all(|f| f.severity != s);
+        (none(Severity::Error), none(Severity::Warning), none(Severity::Info))
+    });
+    for (i, group) in order {
         let Subject::App { purpose, app: Some(app), .. } = &group.subject else { continue };
         let class = classified.get(i).filter(|(a, _)| std::ptr::eq(*a, *app)).map(|(_, c)| *c);
         let evidence: Vec<String> = class
@@ -274,7 +280,17 @@ fn profiles(app: &App) -> String {
         return "<span class=\"muted\">none</span>".into();
     }
     let items: Vec<String> = app.profiles.iter().map(|p| format!("<li>{}</li>", esc(&p.value))).collect();
-    format!("<ul>{}</ul>", items.join(""))
+    let shown = crate::inventory::PROFILES_SHOWN;
+    if items.len() <= shown {
+        return format!("<ul>{}</ul>", items.join(""));
+    }
+    // A long list would make the row taller than a screen: the rest folds away.
+    format!(
+        "<ul>{}</ul><details><summary>+{} more</summary><ul>{}</ul></details>",
+        items[..shown].join(""),
+        items.len() - shown,
+        items[shown..].join("")
+    )
 }
 
 /// "2 errors, 1 warning"

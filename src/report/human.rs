@@ -32,8 +32,7 @@ pub fn write(outcome: &Outcome, style: &Style, out: &mut dyn std::io::Write) -> 
     for finding in &outcome.findings {
         let diagnostic = Rendered::from_finding(&outcome.project.sources, finding);
         text.clear();
-        // Writing to a String cannot fail.
-        let _ = handler.render_report(&mut text, &diagnostic);
+        block(&handler, &diagnostic, &mut text);
         out.push_str(&text);
         out.push('\n');
     }
@@ -43,6 +42,32 @@ pub fn write(outcome: &Outcome, style: &Style, out: &mut dyn std::io::Write) -> 
     out.push_str(&Summary::of(outcome).to_string());
     out.push('\n');
     out.finish()
+}
+
+/// One finding as one block: its snippet, the snippets of its related labels in other
+/// files under it, then the fix and the notes. (miette prints related diagnostics after the
+/// help, as detached "Advice:" blocks that cannot be told apart with several findings.)
+fn block(handler: &GraphicalReportHandler, diagnostic: &Rendered, out: &mut String) {
+    let main = Rendered { help: None, related: Vec::new(), ..diagnostic.shallow() };
+    // Writing to a String cannot fail.
+    let _ = handler.render_report(out, &main);
+    for related in &diagnostic.related {
+        if related.source.is_some() {
+            out.push_str(&body(handler, related));
+        }
+    }
+    if let Some(help) = &diagnostic.help {
+        let footer = Rendered { help: Some(help.clone()), ..Rendered::empty() };
+        out.push_str(&body(handler, &footer));
+    }
+}
+
+/// What miette renders of a diagnostic below its message line: its snippet or its help.
+fn body(handler: &GraphicalReportHandler, diagnostic: &Rendered) -> String {
+    let mut text = String::new();
+    let _ = handler.render_report(&mut text, diagnostic);
+    // The first line is the (empty) message.
+    text.split_once('\n').map(|(_, rest)| rest.to_string()).unwrap_or_default()
 }
 
 /// "policy drift since main:" and a line per changed value, with where it is now.
@@ -81,6 +106,32 @@ struct Rendered {
 }
 
 impl Rendered {
+    /// Nothing but an empty message: a part of a finding's block is rendered from it.
+    fn empty() -> Rendered {
+        Rendered {
+            message: String::new(),
+            code: None,
+            severity: miette::Severity::Advice,
+            help: None,
+            source: None,
+            labels: Vec::new(),
+            related: Vec::new(),
+        }
+    }
+
+    /// A copy without its related parts.
+    fn shallow(&self) -> Rendered {
+        Rendered {
+            message: self.message.clone(),
+            code: self.code,
+            severity: self.severity,
+            help: self.help.clone(),
+            source: self.source.as_ref().map(|s| NamedSource::new(s.name(), s.inner().clone())),
+            labels: self.labels.clone(),
+            related: Vec::new(),
+        }
+    }
+
     fn from_finding(sources: &Sources, f: &Finding) -> Rendered {
         let file = f.primary.loc.file;
         let mut here = vec![(&f.primary, true)];
@@ -113,6 +164,11 @@ impl Rendered {
         if source.is_none() {
             notes.push(format!("note: {}", changed_note(sources, file)));
         }
+        for (id, _) in &elsewhere {
+            if sources.get(*id).changed() {
+                notes.push(format!("note: {}", changed_note(sources, *id)));
+            }
+        }
         if !notes.is_empty() {
             let notes = notes.join("\n");
             help = Some(match help {
@@ -136,15 +192,7 @@ impl Rendered {
                 .map(|(id, list)| {
                     let here: Vec<(&Label, bool)> = list.into_iter().map(|l| (l, true)).collect();
                     let (source, labels) = shown_in(sources, id, &here);
-                    Rendered {
-                        message: format!("related: {}", clean::line(&super::display_path(sources.path(id)))),
-                        code: None,
-                        severity: miette::Severity::Advice,
-                        help: source.is_none().then(|| format!("note: {}", changed_note(sources, id))),
-                        source,
-                        labels,
-                        related: Vec::new(),
-                    }
+                    Rendered { source, labels, ..Rendered::empty() }
                 })
                 .collect(),
         }
@@ -202,7 +250,7 @@ fn changed_note(sources: &Sources, id: FileId) -> String {
 /// file cost a copy and a scan from the start for every finding, which made a file with many
 /// findings take time quadratic in its size (minutes for a 200 KB file). Its characters a
 /// terminal would act on are replaced (`clean`), so offsets into it are mapped (`span`).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Excerpt {
     text: String,
     /// Where replacements made `text` longer than the file's bytes it shows.

@@ -42,7 +42,9 @@ pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
             Purpose::Offline => {
                 "whatever keeps the connection (a Named Credential, a sync tool) loses it until the person who authorized the app signs in and authorizes it again"
             }
-            _ => "the integration stops until someone authorizes it again",
+            _ => {
+                "every client of the integration that refreshes its token stops until someone signs in as the integration user and authorizes the app again"
+            }
         };
         let (mut severity, mut message, label, loc) = match judged {
             Judged::Policy(policy) => {
