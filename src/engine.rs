@@ -165,10 +165,16 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
     suppressed.sort_by_cached_key(|(f, _)| sort_key(&project, f));
     // A baseline is matched against the whole project's findings (`whole_projects`): its
     // entries do not say which file they are in.
+    // A finding is in the named files when it points into one, or one of them is a cause of
+    // it: a related label in a named file that is no app's (an org setting, a profile, a
+    // permission set). An app named is what findings are about, not a cause.
+    let app_files: Vec<FileId> = project.apps.iter().flat_map(|a| a.files.iter().copied()).collect();
+    let in_files = |files: &[FileId], f: &Finding| {
+        files.contains(&f.primary.loc.file)
+            || f.related.iter().any(|l| files.contains(&l.loc.file) && !app_files.contains(&l.loc.file))
+    };
     let in_named = |findings: &[Finding]| {
-        named
-            .as_ref()
-            .map_or(findings.len(), |named| findings.iter().filter(|f| named.contains(&f.primary.loc.file)).count())
+        named.as_ref().map_or(findings.len(), |named| findings.iter().filter(|f| in_files(named, f)).count())
     };
     let before = in_named(&findings);
     let mut stale_baseline = match &settings.baseline {
@@ -178,8 +184,8 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
     // What the baseline knew, of what is reported.
     let baselined = before - in_named(&findings);
     if let Some(named) = &named {
-        findings.retain(|f| named.contains(&f.primary.loc.file));
-        suppressed.retain(|(f, _)| named.contains(&f.primary.loc.file));
+        findings.retain(|f| in_files(named, f));
+        suppressed.retain(|(f, _)| in_files(named, f));
         // Entries about the files not named are not stale.
         stale_baseline.clear();
     }
@@ -368,9 +374,14 @@ fn shorten(f: &mut Finding) {
     }
 }
 
-/// A finding in a changed file, or about an app with a changed file.
+/// A finding in a changed file, caused by one (a related label in a changed file that is no
+/// app's), or about an app with a changed file.
 fn changed_finding(project: &Project, is_changed: &dyn Fn(FileId) -> bool, finding: &Finding) -> bool {
     is_changed(finding.primary.loc.file)
+        || finding
+            .related
+            .iter()
+            .any(|l| is_changed(l.loc.file) && !project.apps.iter().any(|app| app.files.contains(&l.loc.file)))
         || finding.app.as_ref().is_some_and(|a| {
             project.apps.iter().filter(|app| app.anchor == a.anchor).any(|app| app.files.iter().any(|f| is_changed(*f)))
         })
@@ -469,28 +480,68 @@ impl LoadedFile {
 /// Reads, parses and builds every file in parallel; one bad file never stops the others.
 /// The config file, if any, becomes the last source so findings can point into it.
 pub fn load_with_config(files: &[Candidate], config: &Loaded) -> Project {
-    let files: Vec<&Candidate> = files.iter().collect();
-    assemble(load_files(&files, 0), config, config_display(config))
+    // Permission sets last, and only those an app assigns: no rule reads the others.
+    let (sets, first): (Vec<&Candidate>, Vec<&Candidate>) =
+        files.iter().partition(|c| c.kind == MetadataKind::PermissionSet);
+    let mut loaded = load_files(&first, 0);
+    let assigned = assigned_permission_sets(&loaded, |_| true);
+    let sets = permission_sets_named(&sets, &assigned);
+    let more = load_files(&sets, loaded.len());
+    loaded.extend(more);
+    assemble(loaded, config, config_display(config))
+}
+
+/// The permission sets the apps of `loaded` assign, of the app files `include` accepts (by
+/// index in `loaded`).
+fn assigned_permission_sets(loaded: &[LoadedFile], include: impl Fn(usize) -> bool) -> Vec<&str> {
+    let mut names = Vec::new();
+    for (i, file) in loaded.iter().enumerate() {
+        let sets = match &file.built {
+            BuiltFile::ConnectedApp(app) => &app.permission_sets,
+            BuiltFile::EcaPart(part) => &part.permission_sets,
+            _ => continue,
+        };
+        if include(i) {
+            names.extend(sets.iter().map(|s| s.value.as_str()));
+        }
+    }
+    names
+}
+
+/// Of the permission-set files, those whose name is in `names` (case-insensitive).
+fn permission_sets_named<'c>(sets: &[&'c Candidate], names: &[&str]) -> Vec<&'c Candidate> {
+    if names.is_empty() {
+        return Vec::new();
+    }
+    sets.iter()
+        .filter(|c| {
+            let name = decode_full_name(&c.full_name);
+            names.iter().any(|n| n.eq_ignore_ascii_case(&name))
+        })
+        .copied()
+        .collect()
 }
 
 /// For files named on the command line (the pre-commit case): those files and, of the
 /// others, only what findings in them can depend on. Org and profile session settings are
 /// small and always read. Apps are read when a named file's findings depend on them (an org
-/// settings, profile or session settings file: findings there name the apps they break),
-/// external client app files when one of them is named (siblings are joined by content, not
-/// by name). Of the profiles, often most of a project's bytes, only the named ones and those
-/// assigned to a named app are read, or to any app for a named org settings file.
+/// settings, profile, permission set or session settings file: findings there name the apps
+/// they break), external client app files when one of them is named (siblings are joined by
+/// content, not by name). Of the profiles, often most of a project's bytes, only the named
+/// ones and those assigned to a named app are read, or to any app when a file of the context
+/// is named (its findings, and those it causes, are about any app). Permission sets likewise.
 pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> Project {
     use MetadataKind::*;
     let is_named = |c: &Candidate| named.contains(&c.path);
     let named_kinds: Vec<MetadataKind> = files.iter().filter(|c| is_named(c)).map(|c| c.kind).collect();
-    let all_apps = named_kinds.iter().any(|k| matches!(k, SecuritySettings | Profile | ProfileSessionSetting));
+    let all_apps =
+        named_kinds.iter().any(|k| k.is_org_settings() || matches!(k, Profile | ProfileSessionSetting | PermissionSet));
     let eca_files = all_apps || named_kinds.iter().any(|k| k.is_eca_part());
     let first: Vec<&Candidate> = files
         .iter()
         .filter(|c| match c.kind {
-            Profile => false,
-            SecuritySettings | ProfileSessionSetting => true,
+            Profile | PermissionSet => false,
+            SecuritySettings | OauthOidcSettings | ConnectedAppSettings | ProfileSessionSetting => true,
             ConnectedApp => all_apps || is_named(c),
             eca_part => {
                 debug_assert!(eca_part.is_eca_part());
@@ -509,35 +560,56 @@ pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> 
         /// An external client app: the files that name it.
         Eca(&'a str),
     }
-    let mut apps: BTreeMap<AppKey, (bool, Vec<&str>)> = BTreeMap::new();
+    let mut apps: BTreeMap<AppKey, (bool, Vec<&str>, Vec<&str>)> = BTreeMap::new();
     for (i, (file, candidate)) in loaded.iter().zip(&first).enumerate() {
-        let (key, profiles) = match &file.built {
-            BuiltFile::ConnectedApp(app) => (AppKey::File(i), &app.profiles),
-            BuiltFile::EcaPart(part) => {
-                (AppKey::Eca(part.app_name.as_ref().map_or("", |n| n.value.as_str())), &part.profiles)
-            }
+        let (key, profiles, sets) = match &file.built {
+            BuiltFile::ConnectedApp(app) => (AppKey::File(i), &app.profiles, &app.permission_sets),
+            BuiltFile::EcaPart(part) => (
+                AppKey::Eca(part.app_name.as_ref().map_or("", |n| n.value.as_str())),
+                &part.profiles,
+                &part.permission_sets,
+            ),
             _ => continue,
         };
         let app = apps.entry(key).or_default();
         app.0 |= is_named(candidate);
         app.1.extend(profiles.iter().map(|p| p.value.as_str()));
+        app.2.extend(sets.iter().map(|p| p.value.as_str()));
     }
-    // Findings in org settings depend on every app's profiles; those in an app, on its own.
-    let everything = named_kinds.contains(&SecuritySettings);
-    let mut assigned: Vec<&str> =
-        apps.into_values().filter(|(named, _)| everything || *named).flat_map(|(_, profiles)| profiles).collect();
-    // The config can name an app's profile too.
-    assigned.extend(config.config.apps.values().filter_map(|app| Some(app.profile.as_ref()?.get_ref().as_str())));
+    // Findings in an app depend on its own profiles and permission sets. A named file of the
+    // context (org settings, a profile, a permission set, a session setting) is reported with
+    // the findings it causes, about any app: those depend on every app's.
+    let everything = all_apps;
     // A named profile, with any other of its name: the first by path is the one apps get.
     let profile_names: Vec<(&Candidate, String)> =
         files.iter().filter(|c| c.kind == Profile).map(|c| (c, decode_full_name(&c.full_name))).collect();
-    assigned.extend(profile_names.iter().filter(|(c, _)| is_named(c)).map(|(_, name)| name.as_str()));
+    let named_profiles: Vec<&str> =
+        profile_names.iter().filter(|(c, _)| is_named(c)).map(|(_, name)| name.as_str()).collect();
+    let mut assigned: Vec<&str> = Vec::new();
+    let mut assigned_sets: Vec<&str> = Vec::new();
+    for (named, profiles, sets) in apps.into_values() {
+        if everything || named {
+            assigned.extend(profiles.iter().copied());
+        }
+        if everything || named {
+            assigned_sets.extend(sets);
+        }
+    }
+    // The config can name an app's profile too.
+    assigned.extend(config.config.apps.values().filter_map(|app| Some(app.profile.as_ref()?.get_ref().as_str())));
+    assigned.extend(named_profiles.iter().copied());
     let profiles: Vec<&Candidate> = profile_names
         .iter()
         .filter(|(_, name)| assigned.iter().any(|a| assigns_profile(a, name)))
         .map(|(c, _)| *c)
         .collect();
-    let more = load_files(&profiles, loaded.len());
+    let set_files: Vec<&Candidate> = files.iter().filter(|c| c.kind == PermissionSet).collect();
+    let mut sets = permission_sets_named(&set_files, &assigned_sets);
+    let extra: Vec<&Candidate> =
+        set_files.iter().filter(|c| is_named(c) && !sets.iter().any(|s| std::ptr::eq(*s, **c))).copied().collect();
+    sets.extend(extra);
+    let more: Vec<&Candidate> = profiles.into_iter().chain(sets).collect();
+    let more = load_files(&more, loaded.len());
     loaded.extend(more);
     assemble(loaded, config, config_display(config))
 }

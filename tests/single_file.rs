@@ -1,5 +1,6 @@
 //! Linting one file of a project (the pre-commit case) reports exactly what linting the
-//! whole project reports in that file, although it reads only the context the file needs.
+//! whole project reports in that file, or caused by it (a related label in it, when it is
+//! no app's file), although it reads only the context the file needs.
 //!
 //! Checked for every metadata file of every example project and of every rule fixture
 //! (each copied into a project of its own, so that its files have one another as context).
@@ -24,35 +25,53 @@ fn settings() -> Settings {
     Settings { today: Date::from_days(20_600), ..Settings::default() }
 }
 
-fn findings(paths: &[PathBuf]) -> Vec<Seen> {
+/// The findings, each with the files that cause it: those of its related labels that are
+/// no app's (org settings, profiles, permission sets, session settings).
+fn findings_with_causes(paths: &[PathBuf]) -> Vec<(Seen, Vec<String>)> {
     let outcome = engine::run(paths, &settings()).unwrap_or_else(|e| panic!("{paths:?}: {e}"));
     let sources = &outcome.project.sources;
     let place = |loc: forcelint::source::Location| {
         let at = sources.get(loc.file).line_col(loc.span.start);
         (std::path::absolute(sources.path(loc.file)).unwrap(), at.line, at.column)
     };
-    let mut seen: Vec<Seen> = outcome
+    let app_files: Vec<_> = outcome.project.apps.iter().flat_map(|a| a.files.iter().copied()).collect();
+    let mut seen: Vec<(Seen, Vec<String>)> = outcome
         .findings
         .iter()
         .map(|f| {
             let (path, line, column) = place(f.primary.loc);
             let related = f.related.iter().map(|l| format!("{:?} {}", place(l.loc), l.text)).collect();
             let severity = f.severity.name().to_string();
-            (path.display().to_string(), line, column, f.rule.to_string(), severity, f.message.clone(), related)
+            let causes = f
+                .related
+                .iter()
+                .filter(|l| !app_files.contains(&l.loc.file))
+                .map(|l| place(l.loc).0.display().to_string())
+                .collect();
+            (
+                (path.display().to_string(), line, column, f.rule.to_string(), severity, f.message.clone(), related),
+                causes,
+            )
         })
         .collect();
     seen.sort();
     seen
 }
 
-/// Every file of the project, alone, against the whole project's findings in it.
+fn findings(paths: &[PathBuf]) -> Vec<Seen> {
+    findings_with_causes(paths).into_iter().map(|(seen, _)| seen).collect()
+}
+
+/// Every file of the project, alone, against the whole project's findings in it or caused
+/// by it.
 fn check_each_file(project: &Path) -> usize {
-    let all = findings(&[project.to_path_buf()]);
+    let all = findings_with_causes(&[project.to_path_buf()]);
     let files = discover(&[project.to_path_buf()]).unwrap().files;
     assert!(!files.is_empty(), "{}", project.display());
     for file in &files {
         let path = file.path.display().to_string();
-        let expected: Vec<Seen> = all.iter().filter(|f| f.0 == path).cloned().collect();
+        let expected: Vec<Seen> =
+            all.iter().filter(|(f, causes)| f.0 == path || causes.contains(&path)).map(|(f, _)| f.clone()).collect();
         assert_eq!(findings(std::slice::from_ref(&file.path)), expected, "{path} alone");
     }
     files.len()

@@ -2,8 +2,9 @@
 
 use super::literals::{self, EcaRefreshType, Rejection};
 use super::{
-    App, AppKind, IpRange, LoginHours, MetadataKind, OAuth, OrgSettings, ParseFailure, Period, Problem, Profile,
-    ProfileSessionSetting, RefreshTokenPolicy, SessionLevel, Setting, Value,
+    App, AppKind, ConnectedAppSettings, IpRange, LoginHours, MetadataKind, OAuth, OauthOidc, OrgSettings,
+    PERMISSIONS_READ, ParseFailure, Period, PermissionSet, Problem, Profile, ProfileSessionSetting, RefreshTokenPolicy,
+    SessionLevel, Setting, UserPermission, Value,
 };
 use crate::source::{FileId, Location};
 use crate::xml::{Document, Element, Span};
@@ -17,6 +18,9 @@ pub enum BuiltFile {
     OrgSettings(OrgSettings),
     Profile(Profile),
     ProfileSessionSetting(ProfileSessionSetting),
+    OauthOidc(OauthOidc),
+    ConnectedAppSettings(ConnectedAppSettings),
+    PermissionSet(PermissionSet),
     Failed(ParseFailure),
 }
 
@@ -80,6 +84,21 @@ pub fn build_file(
         MetadataKind::SecuritySettings => BuiltFile::OrgSettings(cx.org_settings(root)),
         MetadataKind::Profile => BuiltFile::Profile(cx.profile(root, full_name)),
         MetadataKind::ProfileSessionSetting => BuiltFile::ProfileSessionSetting(cx.profile_session_setting(root)),
+        MetadataKind::OauthOidcSettings => BuiltFile::OauthOidc(OauthOidc {
+            anchor: cx.loc(root.name_span),
+            block_username_password: cx.flag(root, "blockOAuthUnPwFlow"),
+            block_user_agent: cx.flag(root, "blockOAuthUsrAgtFlow"),
+            pkce_required: cx.flag(root, "isPkceRequired"),
+        }),
+        MetadataKind::ConnectedAppSettings => BuiltFile::ConnectedAppSettings(ConnectedAppSettings {
+            anchor: cx.loc(root.name_span),
+            admin_approved_apps_only: cx.flag(root, "enableAdminApprovedAppsOnly"),
+        }),
+        MetadataKind::PermissionSet => BuiltFile::PermissionSet(PermissionSet {
+            name: super::decode_full_name(full_name),
+            anchor: cx.loc(root.name_span),
+            user_permissions: cx.user_permissions(root),
+        }),
         _ => BuiltFile::EcaPart(Box::new(cx.eca_part(root, kind, full_name))),
     }
 }
@@ -596,9 +615,15 @@ impl Cx<'_> {
             Single::Repeated(_) => (Setting::Invalid, None, None),
             Single::Absent => (Setting::Absent, None, None),
         };
+        let password_expiration = match self.single(root, "passwordPolicies") {
+            Single::One(p) => self.setting(p, "expiration", literals::password_expiration),
+            Single::Repeated(_) => Setting::Invalid,
+            Single::Absent => Setting::Absent,
+        };
         OrgSettings {
             file: self.file,
             anchor: self.loc(root.name_span),
+            password_expiration,
             session_timeout,
             lock_sessions_to_ip: lock,
             enforce_ip_ranges_every_request: every_request,
@@ -641,7 +666,23 @@ impl Cx<'_> {
             login_ip_ranges,
             // `<loginHours/>` (what retrieves write) means no restriction.
             login_hours: login_hours.filter(|h| !h.days.is_empty()),
+            user_permissions: self.user_permissions(root),
         }
+    }
+
+    /// The `userPermissions` of a profile or permission set that rules read.
+    fn user_permissions(&mut self, root: &Element) -> Vec<UserPermission> {
+        let mut out = Vec::new();
+        for el in root.children("userPermissions") {
+            let Some(name) = self.string(el, "name") else { continue };
+            if !PERMISSIONS_READ.contains(&name.value.as_str()) {
+                continue;
+            }
+            if let Some(enabled) = self.flag(el, "enabled") {
+                out.push(UserPermission { name, enabled });
+            }
+        }
+        out
     }
 
     fn profile_session_setting(&mut self, root: &Element) -> ProfileSessionSetting {
