@@ -220,7 +220,7 @@ pub fn discover_excluding(
             found.push(candidate);
         } else {
             discovery.notes.push(format!(
-                "{}: not a metadata file forcelint reads (connected apps, external client apps, Security.settings, profiles, profile session settings)",
+                "{}: not a metadata file forcelint reads (connected apps, external client apps, Security.settings, OauthOidc.settings, ConnectedApp.settings, profiles, permission sets, profile session settings)",
                 given.display()
             ));
         }
@@ -344,7 +344,7 @@ fn never_walked(name: &OsStr) -> bool {
 /// CLI's metadata registry): where retrieves never put connected apps, external client
 /// apps, settings or profiles. A walk for the context of named files skips them where they
 /// sit beside other type folders: they hold most of a large project's files.
-const OTHER_TYPE_DIRS: [&str; 80] = [
+const OTHER_TYPE_DIRS: [&str; 79] = [
     "applications",
     "approvalProcesses",
     "assignmentRules",
@@ -399,7 +399,6 @@ const OTHER_TYPE_DIRS: [&str; 80] = [
     "pages",
     "pathAssistants",
     "permissionsetgroups",
-    "permissionsets",
     "platformEventChannelMembers",
     "platformEventChannels",
     "queues",

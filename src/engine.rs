@@ -247,7 +247,9 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
             paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
         ));
     }
-    let files = named.as_ref().map_or(discovery.files.len(), Vec::len);
+    // Read: permission sets no app assigns are found but not read.
+    let read = project.sources.len() - usize::from(project.config_file.is_some());
+    let files = named.as_ref().map_or(read, Vec::len);
     // With files named, the apps reported on are theirs and those their findings are about:
     // the others were read as context (or not at all), their profiles maybe not.
     if let Some(named) = &named {

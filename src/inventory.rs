@@ -27,6 +27,12 @@ pub struct Row {
     pub refresh_token_policy: String,
     pub ip_relaxation: String,
     pub profiles: Vec<String>,
+    /// Who may use the app: the profiles and permission sets an admin-approved app
+    /// pre-authorizes, or that all users may self-authorize.
+    pub pre_authorized: String,
+    /// What the org's settings block for this app: OAuth flows (`OauthOidc.settings`) and API
+    /// access for apps not admin approved (`ConnectedApp.settings`).
+    pub org_blocks: Vec<String>,
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
@@ -71,6 +77,8 @@ pub fn rows(outcome: &Outcome) -> Vec<Row> {
                 refresh_token_policy: refresh_token_policy(app),
                 ip_relaxation: ip_relaxation(app),
                 profiles: app.profiles.iter().map(|p| p.value.clone()).collect(),
+                pre_authorized: pre_authorized(app),
+                org_blocks: blocked(project, app),
                 errors: count(Severity::Error),
                 warnings: count(Severity::Warning),
                 infos: count(Severity::Info),
@@ -98,6 +106,56 @@ pub fn refresh_token_policy(app: &App) -> String {
     }
 }
 
+/// Who may use the app, in words.
+pub fn pre_authorized(app: &App) -> String {
+    let Some(oauth) = &app.oauth else { return "-".into() };
+    match &oauth.admin_approved {
+        Some(v) if v.value => {
+            let names: Vec<String> = app
+                .profiles
+                .iter()
+                .map(|p| p.value.clone())
+                .chain(app.permission_sets.iter().map(|p| format!("{} (permission set)", p.value)))
+                .collect();
+            if names.is_empty() { "nobody (admin approved)".into() } else { names.join(", ") }
+        }
+        Some(_) => "all users (self-authorize)".into(),
+        None if app.kind == AppKind::ExternalClientApp && !oauth.policy_present => "not in the repository".into(),
+        None => "all users (self-authorize, default)".into(),
+    }
+}
+
+/// What the org blocks for the app: the OAuth flows its settings block or restrict, and API
+/// access when only admin-approved apps may call the API.
+pub fn blocked(project: &crate::model::Project, app: &App) -> Vec<String> {
+    let Some(oauth) = &app.oauth else { return Vec::new() };
+    let on = |v: &Option<crate::model::Value<bool>>| v.as_ref().is_some_and(|v| v.value);
+    let mut out = Vec::new();
+    if let Some(org) = &project.oauth_oidc {
+        // External client apps do not support the username-password flow at all.
+        if on(&org.block_username_password) && app.kind == AppKind::ConnectedApp {
+            out.push("username-password flow".to_string());
+        }
+        if on(&org.block_user_agent) {
+            out.push("user-agent and hybrid flows".to_string());
+        }
+        let requires_pkce = match app.kind {
+            AppKind::ConnectedApp => on(&oauth.pkce),
+            AppKind::ExternalClientApp => oauth.pkce.as_ref().is_none_or(|v| v.value),
+        };
+        if on(&org.pkce_required) && !requires_pkce {
+            out.push("authorization code without PKCE".to_string());
+        }
+    }
+    if let Some(settings) = &project.connected_app_settings
+        && on(&settings.admin_approved_apps_only)
+        && !on(&oauth.admin_approved)
+    {
+        out.push("API access (not admin approved)".to_string());
+    }
+    out
+}
+
 /// The app's IP relaxation in words (Setup's current labels), as every report shows it.
 pub fn ip_relaxation(app: &App) -> String {
     let Some(oauth) = &app.oauth else { return "-".into() };
@@ -118,6 +176,10 @@ fn timeout(row: &Row) -> String {
     format!("{} ({})", fmt_minutes(row.session_timeout_minutes), row.session_timeout_source)
 }
 
+fn blocked_cell(row: &Row) -> String {
+    if row.org_blocks.is_empty() { "-".to_string() } else { row.org_blocks.join(", ") }
+}
+
 fn findings(row: &Row) -> String {
     format!("{}E {}W {}I", row.errors, row.warnings, row.infos)
 }
@@ -125,8 +187,18 @@ fn findings(row: &Row) -> String {
 /// A plain table for the terminal: controls in the metadata's values shown escaped, and a
 /// row that would start with a workflow command (`::`) starts with `'`.
 pub fn text(rows: &[Row]) -> String {
-    let header = ["app", "type", "purpose", "session", "refresh token", "IP restrictions", "profiles", "findings"];
-    let cells: Vec<[String; 8]> = rows
+    let header = [
+        "app",
+        "type",
+        "purpose",
+        "session",
+        "refresh token",
+        "IP restrictions",
+        "pre-authorized",
+        "org blocks",
+        "findings",
+    ];
+    let cells: Vec<[String; 9]> = rows
         .iter()
         .map(|r| {
             [
@@ -141,13 +213,14 @@ pub fn text(rows: &[Row]) -> String {
                 timeout(r),
                 r.refresh_token_policy.clone(),
                 r.ip_relaxation.clone(),
-                if r.profiles.is_empty() { "-".to_string() } else { r.profiles.join(", ") },
+                r.pre_authorized.clone(),
+                blocked_cell(r),
                 findings(r),
             ]
             .map(|c| clean::line(&c).into_owned())
         })
         .collect();
-    let widths: Vec<usize> = (0..8)
+    let widths: Vec<usize> = (0..9)
         .map(|i| cells.iter().map(|c| c[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
@@ -180,7 +253,7 @@ pub fn json(rows: &[Row]) -> String {
 pub fn csv(rows: &[Row]) -> String {
     let field = |s: &str| csv_field(s);
     let mut out = String::from(
-        "name,type,path,purpose,evidence,session_timeout_minutes,session_timeout_source,refresh_token_policy,ip_relaxation,profiles,errors,warnings,infos\r\n",
+        "name,type,path,purpose,evidence,session_timeout_minutes,session_timeout_source,refresh_token_policy,ip_relaxation,profiles,pre_authorized,org_blocks,errors,warnings,infos\r\n",
     );
     for r in rows {
         let cols = [
@@ -194,6 +267,8 @@ pub fn csv(rows: &[Row]) -> String {
             field(&r.refresh_token_policy),
             field(&r.ip_relaxation),
             field(&r.profiles.join("; ")),
+            field(&r.pre_authorized),
+            field(&r.org_blocks.join("; ")),
             r.errors.to_string(),
             r.warnings.to_string(),
             r.infos.to_string(),
@@ -209,12 +284,12 @@ pub fn csv(rows: &[Row]) -> String {
 pub fn markdown(rows: &[Row]) -> String {
     let cell = |s: &str| markdown_cell(&crate::report::markdown::inline(&s.replace(['\n', '\r'], " ")));
     let mut out = String::from(
-        "| app | type | purpose | session | refresh token | IP restrictions | profiles | findings |\n|---|---|---|---|---|---|---|---|\n",
+        "| app | type | purpose | session | refresh token | IP restrictions | pre-authorized | org blocks | findings |\n|---|---|---|---|---|---|---|---|---|\n",
     );
     for r in rows {
         let _ = writeln!(
             out,
-            "| {} | {} | {} ({}) | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} ({}) | {} | {} | {} | {} | {} | {} |",
             markdown_cell(&crate::report::markdown::code(&r.name)),
             if r.kind == "ConnectedApp" { "connected app" } else { "external client app" },
             r.purpose,
@@ -222,7 +297,8 @@ pub fn markdown(rows: &[Row]) -> String {
             cell(&timeout(r)),
             cell(&r.refresh_token_policy),
             cell(&r.ip_relaxation),
-            cell(&if r.profiles.is_empty() { "-".to_string() } else { r.profiles.join(", ") }),
+            cell(&r.pre_authorized),
+            cell(&blocked_cell(r)),
             findings(r)
         );
     }
