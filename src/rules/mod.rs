@@ -296,7 +296,7 @@ fn password_only(app: &App, class: &Classification) -> bool {
         && oauth.refresh_scope().is_none()
         && !oauth.has_unattended_flow()
         && oauth.certificate_known
-        && !oauth.client_credentials_switches.as_ref().is_some_and(|s| s.disagreement().is_some())
+        && oauth.client_credentials_switches.as_ref().is_none_or(|s| s.disagreement().is_none())
 }
 
 /// Connected app `isAdminApproved` true, ECA `permittedUsersPolicyType`
