@@ -776,6 +776,56 @@ mod tests {
     }
 
     #[test]
+    fn password_expiry_and_user_permissions_are_read() {
+        let (built, problems) = build(
+            MetadataKind::SecuritySettings,
+            "<passwordPolicies><complexity>AlphaNumeric</complexity><expiration>SixMonths</expiration></passwordPolicies>",
+        );
+        let BuiltFile::OrgSettings(org) = built else { panic!() };
+        assert_eq!(org.password_expiration.as_set().map(|v| v.value), Some(super::super::PasswordExpiry::Days(180)));
+        assert!(problems.is_empty(), "{problems:?}");
+        let (built, problems) =
+            build(MetadataKind::SecuritySettings, "<passwordPolicies><expiration>90</expiration></passwordPolicies>");
+        let BuiltFile::OrgSettings(org) = built else { panic!() };
+        assert_eq!(org.password_expiration, Setting::Invalid);
+        assert!(problems[0].help.contains("did you mean `NinetyDays`?"), "{problems:?}");
+
+        let perms = "<userPermissions><enabled>false</enabled><name>ApiEnabled</name></userPermissions>\
+                     <userPermissions><enabled>true</enabled><name>ViewSetup</name></userPermissions>\
+                     <userPermissions><name>PasswordNeverExpires</name><enabled>true</enabled></userPermissions>";
+        for kind in [MetadataKind::Profile, MetadataKind::PermissionSet] {
+            let (built, problems) = build(kind, perms);
+            let read = match built {
+                BuiltFile::Profile(p) => p.user_permissions,
+                BuiltFile::PermissionSet(p) => p.user_permissions,
+                _ => panic!(),
+            };
+            let read: Vec<(&str, bool)> = read.iter().map(|p| (p.name.value.as_str(), p.enabled.value)).collect();
+            assert_eq!(read, [("ApiEnabled", false), ("PasswordNeverExpires", true)], "only those rules read");
+            assert!(problems.is_empty(), "{problems:?}");
+        }
+    }
+
+    #[test]
+    fn org_oauth_and_connected_app_settings_are_read() {
+        let (built, _) = build(
+            MetadataKind::OauthOidcSettings,
+            "<blockOAuthUnPwFlow>true</blockOAuthUnPwFlow><isPkceRequired>false</isPkceRequired>",
+        );
+        let BuiltFile::OauthOidc(o) = built else { panic!() };
+        assert_eq!(o.block_username_password.map(|v| v.value), Some(true));
+        assert_eq!(o.block_user_agent, None);
+        assert_eq!(o.pkce_required.map(|v| v.value), Some(false));
+        let (built, problems) = build(
+            MetadataKind::ConnectedAppSettings,
+            "<enableAdminApprovedAppsOnly>TRUE</enableAdminApprovedAppsOnly>",
+        );
+        let BuiltFile::ConnectedAppSettings(c) = built else { panic!() };
+        assert_eq!(c.admin_approved_apps_only, None, "not a boolean Salesforce accepts");
+        assert_eq!(problems.len(), 1);
+    }
+
+    #[test]
     fn malformed_login_ip_ranges_are_reported() {
         let range = |s: &str, e: &str| {
             format!("<loginIpRanges><endAddress>{e}</endAddress><startAddress>{s}</startAddress></loginIpRanges>")

@@ -9,7 +9,9 @@ pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
     for (app, class) in project.classified_apps() {
         let Some(oauth) = &app.oauth else { continue };
         let name = app_name(app);
+        // External client apps do not support the username-password flow at all.
         if let Some(block) = on(&org.block_username_password)
+            && app.kind == AppKind::ConnectedApp
             && password_only(app, class)
         {
             findings.push(
