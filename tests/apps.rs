@@ -49,7 +49,10 @@ fn json_inventory_has_purpose_timeout_policies_and_counts() {
     // Control warns, as the app is not admin approved.
     assert_eq!(warehouse["warnings"], 1);
     assert_eq!(warehouse["pre_authorized"], "all users (self-authorize, default)");
-    assert_eq!(warehouse["org_blocks"], serde_json::json!(["API access (not admin approved)"]));
+    assert_eq!(
+        warehouse["org_blocks"],
+        serde_json::json!(["username-password flow", "API access (not admin approved)"])
+    );
 
     let erp = row("Nightly_ERP_Sync");
     assert_eq!(erp["pre_authorized"], "ERP Integration");
