@@ -530,8 +530,9 @@ fn permission_sets_named<'c>(sets: &[&'c Candidate], names: &[&str]) -> Vec<&'c 
 /// settings, profile, permission set or session settings file: findings there name the apps
 /// they break), external client app files when one of them is named (siblings are joined by
 /// content, not by name). Of the profiles, often most of a project's bytes, only the named
-/// ones and those assigned to a named app are read, or to any app when a file of the context
-/// is named (its findings, and those it causes, are about any app). Permission sets likewise.
+/// ones and those assigned to a named app are read, or to an app that assigns a named
+/// profile, or to any app when another file of the context is named (the findings it causes
+/// are about any app). Permission sets likewise.
 pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> Project {
     use MetadataKind::*;
     let is_named = |c: &Candidate| named.contains(&c.path);
@@ -579,21 +580,26 @@ pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> 
         app.2.extend(sets.iter().map(|p| p.value.as_str()));
     }
     // Findings in an app depend on its own profiles and permission sets. A named file of the
-    // context (org settings, a profile, a permission set, a session setting) is reported with
-    // the findings it causes, about any app: those depend on every app's.
-    let everything = all_apps;
-    // A named profile, with any other of its name: the first by path is the one apps get.
+    // context is reported with the findings it causes: org settings, a permission set or a
+    // session setting cause findings about any app, which depend on every app's; a profile,
+    // about the apps that assign it (or, named in forcelint.toml, any app).
     let profile_names: Vec<(&Candidate, String)> =
         files.iter().filter(|c| c.kind == Profile).map(|c| (c, decode_full_name(&c.full_name))).collect();
+    // A named profile, with any other of its name: the first by path is the one apps get.
     let named_profiles: Vec<&str> =
         profile_names.iter().filter(|(c, _)| is_named(c)).map(|(_, name)| name.as_str()).collect();
+    let in_config = |name: &str| {
+        config.config.apps.values().any(|app| app.profile.as_ref().is_some_and(|p| assigns_profile(p.get_ref(), name)))
+    };
+    let everything =
+        named_kinds.iter().any(|k| k.is_org_settings() || matches!(k, ProfileSessionSetting | PermissionSet))
+            || named_profiles.iter().any(|p| in_config(p));
     let mut assigned: Vec<&str> = Vec::new();
     let mut assigned_sets: Vec<&str> = Vec::new();
     for (named, profiles, sets) in apps.into_values() {
-        if everything || named {
+        let assigns_named = || profiles.iter().any(|a| named_profiles.iter().any(|n| assigns_profile(a, n)));
+        if everything || named || assigns_named() {
             assigned.extend(profiles.iter().copied());
-        }
-        if everything || named {
             assigned_sets.extend(sets);
         }
     }
