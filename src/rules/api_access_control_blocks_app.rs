@@ -11,6 +11,10 @@ pub fn check(project: &Project, options: &Options) -> Vec<Finding> {
         if oauth.admin_approved.as_ref().is_some_and(|v| v.value) {
             continue;
         }
+        // An ECA without its policies file gets whatever policy Salesforce generates.
+        if app.kind == AppKind::ExternalClientApp && !oauth.policy_present {
+            continue;
+        }
         // Users with Use Any API Client may call the API through any app.
         let assigned = assigned_profiles(project, options, app);
         if granted(&assigned, &assigned_permission_sets(project, app), "UseAnyApiClient").is_some() {
