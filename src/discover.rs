@@ -40,6 +40,46 @@ pub struct Discovery {
     pub folders: Vec<PathBuf>,
     /// Things the user should know that are not findings (unreadable folders, ...).
     pub notes: Vec<String>,
+    /// Permission-set folders a walk for context did not enter: they often hold thousands of
+    /// files, of which the apps assign a few, looked up by name (`permission_sets`).
+    deferred: Vec<Deferred>,
+}
+
+/// A folder not walked, with the ignore rules of its project.
+#[derive(Debug)]
+struct Deferred {
+    dir: PathBuf,
+    ignore: Gitignore,
+    exclude: Exclude,
+}
+
+impl Discovery {
+    /// The permission sets named `names` in the folders a walk for context did not enter,
+    /// as the walk would have found them (ignore rules applied), sorted by path.
+    pub fn permission_sets(&self, names: &[&str]) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        for d in &self.deferred {
+            for name in names {
+                // API names are letters, digits and underscores: a file name as it is.
+                if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+                    continue;
+                }
+                for file in [format!("{name}.permissionset-meta.xml"), format!("{name}.permissionset")] {
+                    let path = d.dir.join(&file);
+                    let ignored = d.ignore.matched(&path, false).is_ignore() || d.exclude.matches(&path);
+                    if !ignored
+                        && path.is_file()
+                        && let Some(c) = candidate(&path)
+                    {
+                        out.push(c);
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        out.dedup_by(|later, earlier| later.path == earlier.path);
+        out
+    }
 }
 
 impl Discovery {
@@ -108,7 +148,7 @@ struct Scope {
 }
 
 /// Paths that config `exclude` globs keep out, relative to the config's folder.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Exclude {
     pub base: PathBuf,
     pub patterns: Vec<glob::Pattern>,
@@ -193,7 +233,7 @@ pub fn discover_excluding(
         discovery.folders.push(path.clone());
         if walked.insert(path.clone()) {
             let scope = scope_for_dir(&path, &mut discovery.notes)?;
-            walk(&scope, exclude, Depth::Everything, &[], &mut found, &mut discovery.notes);
+            walk(&scope, exclude, Depth::Everything, &[], &mut found, &mut discovery.notes, &mut discovery.deferred);
         }
     }
     let named: Vec<PathBuf> = given_files.iter().map(|(_, path)| path.clone()).collect();
@@ -213,7 +253,7 @@ pub fn discover_excluding(
         {
             let scope = scope_for_dir(&root, &mut discovery.notes)?;
             let depth = if whole_projects { Depth::Everything } else { Depth::Context };
-            walk(&scope, exclude, depth, &named, &mut found, &mut discovery.notes);
+            walk(&scope, exclude, depth, &named, &mut found, &mut discovery.notes, &mut discovery.deferred);
         }
         // A named file is read even without a project, and even when ignored: the user asked.
         if let Some(candidate) = candidate(&path) {
@@ -340,6 +380,10 @@ fn never_walked(name: &OsStr) -> bool {
     name == "node_modules" || CONTENT_ONLY_DIRS.iter().any(|d| name == *d)
 }
 
+/// Where retrieves write permission sets: a walk for context defers it (see
+/// `Discovery::deferred`) where it sits beside other type folders.
+const PERMISSION_SETS_DIR: &str = "permissionsets";
+
 /// The folders Salesforce's tools write other metadata types to (`directoryName` in the
 /// CLI's metadata registry): where retrieves never put connected apps, external client
 /// apps, settings or profiles. A walk for the context of named files skips them where they
@@ -444,6 +488,8 @@ struct Walk<'a> {
     named: &'a [PathBuf],
     found: Mutex<Vec<Candidate>>,
     notes: Mutex<Vec<String>>,
+    /// Permission-set folders not entered (see `Discovery::deferred`).
+    deferred: Mutex<Vec<PathBuf>>,
 }
 
 impl Walk<'_> {
@@ -513,8 +559,15 @@ impl Walk<'_> {
             && dirs.iter().filter(|name| is_type_dir(name) || is_own_dir(name)).count() >= 2;
         for name in dirs {
             let path = dir.join(&name);
-            let skipped = type_level && is_type_dir(&name) && !self.named.iter().any(|n| n.starts_with(&path));
-            if !skipped && !self.ignored(&path, true) {
+            let holds_named = self.named.iter().any(|n| n.starts_with(&path));
+            let skipped = type_level && is_type_dir(&name) && !holds_named;
+            let deferred = type_level && name == PERMISSION_SETS_DIR && !holds_named;
+            if skipped || self.ignored(&path, true) {
+                continue;
+            }
+            if deferred {
+                self.deferred.lock().unwrap_or_else(|e| e.into_inner()).push(path);
+            } else {
                 scope.spawn(move |scope| self.dir(scope, path));
             }
         }
@@ -530,8 +583,17 @@ fn walk(
     named: &[PathBuf],
     found: &mut Vec<Candidate>,
     notes: &mut Vec<String>,
+    deferred: &mut Vec<Deferred>,
 ) {
-    let walk = Walk { scope, exclude, depth, named, found: Mutex::new(Vec::new()), notes: Mutex::new(Vec::new()) };
+    let walk = Walk {
+        scope,
+        exclude,
+        depth,
+        named,
+        found: Mutex::new(Vec::new()),
+        notes: Mutex::new(Vec::new()),
+        deferred: Mutex::new(Vec::new()),
+    };
     rayon::scope(|s| {
         for dir in &scope.source_dirs {
             let walk = &walk;
@@ -542,6 +604,13 @@ fn walk(
     let mut walk_notes = walk.notes.into_inner().unwrap_or_else(|e| e.into_inner());
     walk_notes.sort();
     notes.append(&mut walk_notes);
+    let mut dirs = walk.deferred.into_inner().unwrap_or_else(|e| e.into_inner());
+    dirs.sort();
+    deferred.extend(dirs.into_iter().map(|dir| Deferred {
+        dir,
+        ignore: scope.ignore.clone(),
+        exclude: exclude.clone(),
+    }));
 }
 
 #[cfg(test)]

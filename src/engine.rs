@@ -111,7 +111,7 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
     // baseline (matched against a whole project), everything found is read.
     let mut project = match &discovery.only {
         Some(named) if !settings.whole_projects && discovery.folders.is_empty() => {
-            load_context(&discovery.files, named, &config)
+            load_context(&discovery.files, named, &config, &|names| discovery.permission_sets(names))
         }
         _ => load_with_config(&discovery.files, &config),
     };
@@ -533,7 +533,13 @@ fn permission_sets_named<'c>(sets: &[&'c Candidate], names: &[&str]) -> Vec<&'c 
 /// ones and those assigned to a named app are read, or to an app that assigns a named
 /// profile, or to any app when another file of the context is named (the findings it causes
 /// are about any app). Permission sets likewise.
-pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> Project {
+/// `deferred` finds the permission sets of the given names that the walk did not look for.
+pub fn load_context(
+    files: &[Candidate],
+    named: &[PathBuf],
+    config: &Loaded,
+    deferred: &dyn Fn(&[&str]) -> Vec<Candidate>,
+) -> Project {
     use MetadataKind::*;
     let is_named = |c: &Candidate| named.contains(&c.path);
     let named_kinds: Vec<MetadataKind> = files.iter().filter(|c| is_named(c)).map(|c| c.kind).collect();
@@ -611,7 +617,8 @@ pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> 
         .filter(|(_, name)| assigned.iter().any(|a| assigns_profile(a, name)))
         .map(|(c, _)| *c)
         .collect();
-    let set_files: Vec<&Candidate> = files.iter().filter(|c| c.kind == PermissionSet).collect();
+    let looked_up = if assigned_sets.is_empty() { Vec::new() } else { deferred(&assigned_sets) };
+    let set_files: Vec<&Candidate> = files.iter().filter(|c| c.kind == PermissionSet).chain(&looked_up).collect();
     let mut sets = permission_sets_named(&set_files, &assigned_sets);
     let extra: Vec<&Candidate> =
         set_files.iter().filter(|c| is_named(c) && !sets.iter().any(|s| std::ptr::eq(*s, **c))).copied().collect();

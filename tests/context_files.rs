@@ -177,3 +177,19 @@ fn a_changed_permission_set_reports_the_findings_it_causes() {
     let drift = report["drift"]["changes"].to_string();
     assert!(drift.contains("blockOAuthUnPwFlow") && drift.contains("false") && drift.contains("true"), "{drift}");
 }
+
+#[test]
+fn a_named_profile_finds_the_permission_sets_of_its_apps_by_name() {
+    let dir = project();
+    let d = dir.path();
+    let profile = format!("{D}/profiles/Tracking.profile-meta.xml");
+    // The permission-set folder, beside other type folders, is not walked for context: the
+    // set the app assigns is looked up by name, and it grants the API.
+    assert_eq!(found(&check(d, &[&profile])), vec![]);
+    write(d, &format!("{D}/permissionsets/Tracking_Api.permissionset-meta.xml"), &permission_set("false"));
+    assert_eq!(found(&check(d, &[&profile])), vec![pair("integration-api-disabled", "Tracking.profile-meta.xml")]);
+    // Ignored, it is not read (as by a run on the whole project), and may grant it.
+    write(d, ".forceignore", "**/Tracking_Api.permissionset-meta.xml\n");
+    assert_eq!(found(&check(d, &[&profile])), vec![]);
+    assert_eq!(found(&check(d, &[])).iter().filter(|(r, _)| r == "integration-api-disabled").count(), 0);
+}
