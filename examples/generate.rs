@@ -836,13 +836,26 @@ impl Gen {
             self.apps.push(name);
         }
         if first {
-            // Settings files forcelint must not read (only Security.settings is read).
+            // Settings files: of these, forcelint reads `ConnectedApp` and `OauthOidc` (and
+            // `Security`, written below).
             for s in SETTINGS {
-                let xml = format!(
-                    "{HEADER}<{s}Settings xmlns=\"{NS}\">\n    <enable{s}Feature>true</enable{s}Feature>\n    <enable{s}Notifications>false</enable{s}Notifications>\n</{s}Settings>\n"
-                );
+                let (body, read) = match *s {
+                    "ConnectedApp" => (
+                        "    <enableAdminApprovedAppsOnly>false</enableAdminApprovedAppsOnly>\n    <enableAdminApprovedAppsOnlyForExternalUser>false</enableAdminApprovedAppsOnlyForExternalUser>\n    <enableSkipUserProvisioningWizardWelcomePage>false</enableSkipUserProvisioningWizardWelcomePage>\n".to_string(),
+                        Read::Yes,
+                    ),
+                    "OauthOidc" => (
+                        "    <blockOAuthUnPwFlow>true</blockOAuthUnPwFlow>\n    <blockOAuthUsrAgtFlow>false</blockOAuthUsrAgtFlow>\n    <isPkceRequired>false</isPkceRequired>\n    <oAuthCdCrdtFlowEnable>false</oAuthCdCrdtFlowEnable>\n".to_string(),
+                        Read::Yes,
+                    ),
+                    _ => (
+                        format!("    <enable{s}Feature>true</enable{s}Feature>\n    <enable{s}Notifications>false</enable{s}Notifications>\n"),
+                        Read::No,
+                    ),
+                };
+                let xml = format!("{HEADER}<{s}Settings xmlns=\"{NS}\">\n{body}</{s}Settings>\n");
                 let path = self.meta_path(&format!("{pkg}/settings"), s, "settings");
-                self.write(&path, &xml, Read::No)?;
+                self.write(&path, &xml, read)?;
             }
         }
         if self.layout == Layout::Source {

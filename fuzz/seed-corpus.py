@@ -11,9 +11,11 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 CORPUS = ROOT / "fuzz" / "corpus"
 
-# As MetadataKind::ALL and NAMES in fuzz/src/harness.rs; 9 is `forcelint.toml`.
+# As MetadataKind::ALL and NAMES in fuzz/src/harness.rs; 12 is `forcelint.toml`. Three kinds
+# are settings files, told apart by name.
 SUFFIXES = ["connectedApp", "eca", "ecaOauth", "ecaGlblOauth", "ecaOauthPlcy", "ecaPlcy", "settings", "profile",
-            "profileSessionSetting"]
+            "profileSessionSetting", "settings", "settings", "permissionset"]
+SETTINGS = {"Security": 6, "OauthOidc": 9, "ConnectedApp": 10}
 NAMES = ["App", "Admin", "Integration", "Security", "Billing_Connector", "Billing_Connector_oauthPlcy", "My.App", "Ü n"]
 CONFIG = len(SUFFIXES)
 MAX_FILES = 8
@@ -24,7 +26,9 @@ def kind_of(path):
     if "." not in name:
         return None
     full, suffix = name.rsplit(".", 1)
-    if suffix not in SUFFIXES or (suffix == "settings" and full != "Security"):
+    if suffix == "settings":
+        return (SETTINGS[full], full) if full in SETTINGS else None
+    if suffix not in SUFFIXES:
         return None
     return SUFFIXES.index(suffix), full
 

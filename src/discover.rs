@@ -42,6 +42,46 @@ pub struct Discovery {
     pub notes: Vec<String>,
     /// Metadata files forcelint reads that the projects' `.forceignore` keeps out, sorted.
     pub forceignored: Vec<Candidate>,
+    /// Permission-set folders a walk for context did not enter: they often hold thousands of
+    /// files, of which the apps assign a few, looked up by name (`permission_sets`).
+    deferred: Vec<Deferred>,
+}
+
+/// A folder not walked, with the ignore rules of its project.
+#[derive(Debug)]
+struct Deferred {
+    dir: PathBuf,
+    ignore: Gitignore,
+    exclude: Exclude,
+}
+
+impl Discovery {
+    /// The permission sets named `names` in the folders a walk for context did not enter,
+    /// as the walk would have found them (ignore rules applied), sorted by path.
+    pub fn permission_sets(&self, names: &[&str]) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        for d in &self.deferred {
+            for name in names {
+                // API names are letters, digits and underscores: a file name as it is.
+                if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+                    continue;
+                }
+                for file in [format!("{name}.permissionset-meta.xml"), format!("{name}.permissionset")] {
+                    let path = d.dir.join(&file);
+                    let ignored = d.ignore.matched(&path, false).is_ignore() || d.exclude.matches(&path);
+                    if !ignored
+                        && path.is_file()
+                        && let Some(c) = candidate(&path)
+                    {
+                        out.push(c);
+                    }
+                }
+            }
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        out.dedup_by(|later, earlier| later.path == earlier.path);
+        out
+    }
 }
 
 impl Discovery {
@@ -110,7 +150,7 @@ struct Scope {
 }
 
 /// Paths that config `exclude` globs keep out, relative to the config's folder.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Exclude {
     pub base: PathBuf,
     pub patterns: Vec<glob::Pattern>,
@@ -199,6 +239,7 @@ pub fn discover_excluding(
                 found: &mut found,
                 notes: &mut discovery.notes,
                 forceignored: Some(&mut discovery.forceignored),
+                deferred: &mut discovery.deferred,
             };
             walk(&scope, exclude, Depth::Everything, &[], &mut walked);
         }
@@ -221,7 +262,12 @@ pub fn discover_excluding(
             let scope = scope_for_dir(&root, &mut discovery.notes)?;
             let depth = if whole_projects { Depth::Everything } else { Depth::Context };
             // Files named: what `.forceignore` keeps out of their project is not counted.
-            let mut walked = Walked { found: &mut found, notes: &mut discovery.notes, forceignored: None };
+            let mut walked = Walked {
+                found: &mut found,
+                notes: &mut discovery.notes,
+                forceignored: None,
+                deferred: &mut discovery.deferred,
+            };
             walk(&scope, exclude, depth, &named, &mut walked);
         }
         // A named file is read even without a project, and even when ignored: the user asked.
@@ -229,7 +275,7 @@ pub fn discover_excluding(
             found.push(candidate);
         } else {
             discovery.notes.push(format!(
-                "{}: not a metadata file forcelint reads (connected apps, external client apps, Security.settings, profiles, profile session settings)",
+                "{}: not a metadata file forcelint reads (connected apps, external client apps, Security.settings, OauthOidc.settings, ConnectedApp.settings, profiles, permission sets, profile session settings)",
                 given.display()
             ));
         }
@@ -352,11 +398,15 @@ fn never_walked(name: &OsStr) -> bool {
     name == "node_modules" || CONTENT_ONLY_DIRS.iter().any(|d| name == *d)
 }
 
+/// Where retrieves write permission sets: a walk for context defers it (see
+/// `Discovery::deferred`) where it sits beside other type folders.
+const PERMISSION_SETS_DIR: &str = "permissionsets";
+
 /// The folders Salesforce's tools write other metadata types to (`directoryName` in the
 /// CLI's metadata registry): where retrieves never put connected apps, external client
 /// apps, settings or profiles. A walk for the context of named files skips them where they
 /// sit beside other type folders: they hold most of a large project's files.
-const OTHER_TYPE_DIRS: [&str; 80] = [
+const OTHER_TYPE_DIRS: [&str; 79] = [
     "applications",
     "approvalProcesses",
     "assignmentRules",
@@ -411,7 +461,6 @@ const OTHER_TYPE_DIRS: [&str; 80] = [
     "pages",
     "pathAssistants",
     "permissionsetgroups",
-    "permissionsets",
     "platformEventChannelMembers",
     "platformEventChannels",
     "queues",
@@ -459,6 +508,8 @@ struct Walk<'a> {
     notes: Mutex<Vec<String>>,
     /// `None`: not counted.
     forceignored: Option<Mutex<Vec<Candidate>>>,
+    /// Permission-set folders not entered (see `Discovery::deferred`).
+    deferred: Mutex<Vec<PathBuf>>,
 }
 
 /// Why a path is not read.
@@ -531,6 +582,9 @@ impl Walk<'_> {
                 let path = entry.path();
                 let candidate = Candidate { path, kind, full_name: full_name.to_string() };
                 match self.ignored(&candidate.path, false) {
+                    // Permission sets are read only when assigned: one kept out is not counted.
+                    _ if counting && kind == MetadataKind::PermissionSet => {}
+                    Ignored::Forceignore if kind == MetadataKind::PermissionSet => {}
                     _ if counting => ignored.push(candidate),
                     Ignored::No => files.push(candidate),
                     Ignored::Forceignore => ignored.push(candidate),
@@ -553,15 +607,22 @@ impl Walk<'_> {
             && dirs.iter().filter(|name| is_type_dir(name) || is_own_dir(name)).count() >= 2;
         for name in dirs {
             let path = dir.join(&name);
-            let skipped = type_level && is_type_dir(&name) && !self.named.iter().any(|n| n.starts_with(&path));
-            if skipped {
+            let holds_named = self.named.iter().any(|n| n.starts_with(&path));
+            if type_level && is_type_dir(&name) && !holds_named {
                 continue;
             }
-            // Counting what `.forceignore` keeps out skips dot folders and other types' folders:
-            // they hold nothing that is counted, and often most of the files.
-            let countable =
-                self.forceignored.is_some() && !is_type_dir(&name) && !name.to_string_lossy().starts_with('.');
+            // A walk for context does not enter permission sets: apps assign a few of their
+            // thousands, looked up by name.
+            let deferred = type_level && name == PERMISSION_SETS_DIR && !holds_named;
+            // Counting what `.forceignore` keeps out skips dot folders, other types' folders
+            // and permission sets (read only when assigned): they hold nothing that is
+            // counted, and often most of the files.
+            let countable = self.forceignored.is_some()
+                && !is_type_dir(&name)
+                && name != PERMISSION_SETS_DIR
+                && !name.to_string_lossy().starts_with('.');
             match self.ignored(&path, true) {
+                Ignored::No if deferred => self.deferred.lock().unwrap_or_else(|e| e.into_inner()).push(path),
                 Ignored::No if !counting || countable => scope.spawn(move |scope| self.dir(scope, path, counting)),
                 // Walked only to count what it holds.
                 Ignored::Forceignore if countable => scope.spawn(move |scope| self.dir(scope, path, true)),
@@ -578,6 +639,8 @@ struct Walked<'a> {
     found: &'a mut Vec<Candidate>,
     notes: &'a mut Vec<String>,
     forceignored: Option<&'a mut Vec<Candidate>>,
+    /// Permission-set folders a walk for context did not enter.
+    deferred: &'a mut Vec<Deferred>,
 }
 
 /// Walks the scope's source folders in parallel.
@@ -590,6 +653,7 @@ fn walk(scope: &Scope, exclude: &Exclude, depth: Depth, named: &[PathBuf], out: 
         found: Mutex::new(Vec::new()),
         notes: Mutex::new(Vec::new()),
         forceignored: out.forceignored.is_some().then(|| Mutex::new(Vec::new())),
+        deferred: Mutex::new(Vec::new()),
     };
     rayon::scope(|s| {
         for dir in &scope.source_dirs {
@@ -604,6 +668,13 @@ fn walk(scope: &Scope, exclude: &Exclude, depth: Depth, named: &[PathBuf], out: 
     if let (Some(all), Some(mine)) = (out.forceignored.as_deref_mut(), walk.forceignored) {
         all.append(&mut mine.into_inner().unwrap_or_else(|e| e.into_inner()));
     }
+    let mut dirs = walk.deferred.into_inner().unwrap_or_else(|e| e.into_inner());
+    dirs.sort();
+    out.deferred.extend(dirs.into_iter().map(|dir| Deferred {
+        dir,
+        ignore: scope.ignore.clone(),
+        exclude: exclude.clone(),
+    }));
 }
 
 #[cfg(test)]

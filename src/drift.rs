@@ -14,7 +14,7 @@ use crate::source::{FileId, Location};
 use crate::xml::{Element, Span};
 
 /// Elements whose values decide whether an integration keeps working.
-const WATCHED: [&str; 24] = [
+const WATCHED: [&str; 33] = [
     // Connected apps
     "refreshTokenPolicy",
     "ipRelaxation",
@@ -26,7 +26,10 @@ const WATCHED: [&str; 24] = [
     "isRefreshTokenRotationEnabled",
     "scopes",
     "certificate",
+    "isAdminApproved",
+    "isPkceRequired",
     "profileName",
+    "permissionSetName",
     // External client apps
     "refreshTokenPolicyType",
     "refreshTokenValidityPeriod",
@@ -38,10 +41,16 @@ const WATCHED: [&str; 24] = [
     "clientCredentialsFlowUser",
     "commaSeparatedOauthScopes",
     "commaSeparatedProfile",
+    "commaSeparatedPermissionSet",
+    "permittedUsersPolicyType",
     // Org and profiles
     "lockSessionsToIp",
     "enforceIpRangesEveryRequest",
     "loginIpRanges",
+    "expiration",
+    "blockOAuthUnPwFlow",
+    "blockOAuthUsrAgtFlow",
+    "enableAdminApprovedAppsOnly",
 ];
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -111,7 +111,7 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
     // baseline (matched against a whole project), everything found is read.
     let mut project = match &discovery.only {
         Some(named) if !settings.whole_projects && discovery.folders.is_empty() => {
-            load_context(&discovery.files, named, &config)
+            load_context(&discovery.files, named, &config, &|names| discovery.permission_sets(names))
         }
         _ => load_with_config(&discovery.files, &config),
     };
@@ -248,7 +248,9 @@ pub fn run(paths: &[PathBuf], settings: &Settings) -> Result<Outcome, RunError> 
         });
     }
     notes.extend(ignored);
-    let files = named.as_ref().map_or(discovery.files.len(), Vec::len);
+    // Read: permission sets no app assigns are found but not read.
+    let read = project.sources.len() - usize::from(project.config_file.is_some());
+    let files = named.as_ref().map_or(read, Vec::len);
     // With files named, the apps reported on are theirs and those their findings are about:
     // the others were read as context (or not at all), their profiles maybe not.
     if let Some(named) = &named {
@@ -503,8 +505,46 @@ impl LoadedFile {
 /// Reads, parses and builds every file in parallel; one bad file never stops the others.
 /// The config file, if any, becomes the last source so findings can point into it.
 pub fn load_with_config(files: &[Candidate], config: &Loaded) -> Project {
-    let files: Vec<&Candidate> = files.iter().collect();
-    assemble(load_files(&files, 0), config, config_display(config))
+    // Permission sets last, and only those an app assigns: no rule reads the others.
+    let (sets, first): (Vec<&Candidate>, Vec<&Candidate>) =
+        files.iter().partition(|c| c.kind == MetadataKind::PermissionSet);
+    let mut loaded = load_files(&first, 0);
+    let assigned = assigned_permission_sets(&loaded, |_| true);
+    let sets = permission_sets_named(&sets, &assigned);
+    let more = load_files(&sets, loaded.len());
+    loaded.extend(more);
+    assemble(loaded, config, config_display(config))
+}
+
+/// The permission sets the apps of `loaded` assign, of the app files `include` accepts (by
+/// index in `loaded`).
+fn assigned_permission_sets(loaded: &[LoadedFile], include: impl Fn(usize) -> bool) -> Vec<&str> {
+    let mut names = Vec::new();
+    for (i, file) in loaded.iter().enumerate() {
+        let sets = match &file.built {
+            BuiltFile::ConnectedApp(app) => &app.permission_sets,
+            BuiltFile::EcaPart(part) => &part.permission_sets,
+            _ => continue,
+        };
+        if include(i) {
+            names.extend(sets.iter().map(|s| s.value.as_str()));
+        }
+    }
+    names
+}
+
+/// Of the permission-set files, those whose name is in `names` (case-insensitive).
+fn permission_sets_named<'c>(sets: &[&'c Candidate], names: &[&str]) -> Vec<&'c Candidate> {
+    if names.is_empty() {
+        return Vec::new();
+    }
+    sets.iter()
+        .filter(|c| {
+            let name = decode_full_name(&c.full_name);
+            names.iter().any(|n| n.eq_ignore_ascii_case(&name))
+        })
+        .copied()
+        .collect()
 }
 
 /// For files named on the command line (the pre-commit case): those files and, of the
@@ -513,13 +553,20 @@ pub fn load_with_config(files: &[Candidate], config: &Loaded) -> Project {
 /// app, external client app file, org and profile session settings file is read: they are
 /// small. Of the profiles, often most of a project's bytes, only the named ones and those
 /// some app is assigned to (or the config names) are read; all of them when an app whose
-/// findings are reported (a named one, or any for a named org settings, profile or session
-/// settings file) has OAuth settings and is assigned none, or one not in the repository:
-/// what all the profiles show decides its `enforced-ip-restrictions` finding.
-pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> Project {
+/// findings are reported (a named one, or any for a named org settings, profile, permission
+/// set or session settings file) has OAuth settings and is assigned none, or one not in the
+/// repository: what all the profiles show decides its `enforced-ip-restrictions` finding.
+/// Permission sets: the named ones and those some app assigns.
+/// `deferred` finds the permission sets of the given names that the walk did not look for.
+pub fn load_context(
+    files: &[Candidate],
+    named: &[PathBuf],
+    config: &Loaded,
+    deferred: &dyn Fn(&[&str]) -> Vec<Candidate>,
+) -> Project {
     use MetadataKind::*;
     let is_named = |c: &Candidate| named.contains(&c.path);
-    let first: Vec<&Candidate> = files.iter().filter(|c| c.kind != Profile).collect();
+    let first: Vec<&Candidate> = files.iter().filter(|c| !matches!(c.kind, Profile | PermissionSet)).collect();
     let mut loaded = load_files(&first, 0);
 
     // Each app's profile assignments (an external client app's are spread over its files),
@@ -533,9 +580,12 @@ pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> 
     }
     let mut apps: BTreeMap<AppKey, (bool, &str, Vec<&str>)> = BTreeMap::new();
     let mut named_apps: Vec<&str> = Vec::new();
+    let mut assigned_sets: Vec<&str> = Vec::new();
     for (i, (file, candidate)) in loaded.iter().zip(&first).enumerate() {
-        let (key, name, oauth, profiles) = match &file.built {
-            BuiltFile::ConnectedApp(app) => (AppKey::File(i), app.name.as_str(), app.oauth.is_some(), &app.profiles),
+        let (key, name, oauth, profiles, sets) = match &file.built {
+            BuiltFile::ConnectedApp(app) => {
+                (AppKey::File(i), app.name.as_str(), app.oauth.is_some(), &app.profiles, &app.permission_sets)
+            }
             BuiltFile::EcaPart(part) => {
                 let name = part.app_name.as_ref().map_or("", |n| n.value.as_str());
                 (
@@ -543,6 +593,7 @@ pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> 
                     name,
                     part.kind != EcaPolicies && part.kind != ExternalClientApplication,
                     &part.profiles,
+                    &part.permission_sets,
                 )
             }
             _ => continue,
@@ -554,6 +605,7 @@ pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> 
         app.0 |= oauth;
         app.1 = name;
         app.2.extend(profiles.iter().map(|p| p.value.as_str()));
+        assigned_sets.extend(sets.iter().map(|p| p.value.as_str()));
     }
     // A named profile, with any other of its name: the first by path is the one apps get.
     let profile_names: Vec<(&Candidate, String)> =
@@ -561,8 +613,9 @@ pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> 
     let in_repository = |name: &str| profile_names.iter().any(|(_, p)| same_profile(name, p));
     // Apps whose own findings are reported: the named ones, or all of them when an org
     // settings, profile or session settings file is named.
-    let org_level =
-        files.iter().any(|c| is_named(c) && matches!(c.kind, SecuritySettings | ProfileSessionSetting | Profile));
+    let org_level = files.iter().any(|c| {
+        is_named(c) && (c.kind.is_org_settings() || matches!(c.kind, ProfileSessionSetting | Profile | PermissionSet))
+    });
     // The integration user's profile of such an app is not known (none assigned, or one
     // not in the repository): what all the profiles show decides its findings.
     let all_profiles = apps.values().any(|(oauth, name, profiles)| {
@@ -582,7 +635,14 @@ pub fn load_context(files: &[Candidate], named: &[PathBuf], config: &Loaded) -> 
         .filter(|(_, name)| all_profiles || assigned.iter().any(|a| same_profile(a, name)))
         .map(|(c, _)| *c)
         .collect();
-    let more = load_files(&profiles, loaded.len());
+    let looked_up = if assigned_sets.is_empty() { Vec::new() } else { deferred(&assigned_sets) };
+    let set_files: Vec<&Candidate> = files.iter().filter(|c| c.kind == PermissionSet).chain(&looked_up).collect();
+    let mut sets = permission_sets_named(&set_files, &assigned_sets);
+    let extra: Vec<&Candidate> =
+        set_files.iter().filter(|c| is_named(c) && !sets.iter().any(|s| std::ptr::eq(*s, **c))).copied().collect();
+    sets.extend(extra);
+    let more: Vec<&Candidate> = profiles.into_iter().chain(sets).collect();
+    let more = load_files(&more, loaded.len());
     loaded.extend(more);
     assemble(loaded, config, config_display(config))
 }

@@ -27,6 +27,15 @@ pub struct Row {
     pub refresh_token_policy: String,
     pub ip_relaxation: String,
     pub profiles: Vec<String>,
+    /// Who may use the app: the profiles and permission sets an admin-approved app
+    /// pre-authorizes, or that all users may self-authorize.
+    pub pre_authorized: String,
+    /// As `pre_authorized`, with a long list cut for tables ("+N more").
+    #[serde(skip)]
+    pub pre_authorized_shown: String,
+    /// What the org's settings block for this app: OAuth flows (`OauthOidc.settings`) and API
+    /// access for apps not admin approved (`ConnectedApp.settings`).
+    pub org_blocks: Vec<String>,
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
@@ -71,6 +80,9 @@ pub fn rows(outcome: &Outcome) -> Vec<Row> {
                 refresh_token_policy: refresh_token_policy(app),
                 ip_relaxation: ip_relaxation(app),
                 profiles: app.profiles.iter().map(|p| p.value.clone()).collect(),
+                pre_authorized: pre_authorized(app, usize::MAX),
+                pre_authorized_shown: pre_authorized(app, PROFILES_SHOWN),
+                org_blocks: blocked(project, app),
                 errors: count(Severity::Error),
                 warnings: count(Severity::Warning),
                 infos: count(Severity::Info),
@@ -87,12 +99,17 @@ pub const PROFILES_SHOWN: usize = 3;
 
 /// "A, B, C +46 more", or "-".
 pub fn profile_list(profiles: &[String]) -> String {
-    if profiles.is_empty() {
+    cut_list(profiles, PROFILES_SHOWN)
+}
+
+/// The first `shown` names and "+N more", or "-".
+fn cut_list(names: &[String], shown: usize) -> String {
+    if names.is_empty() {
         return "-".into();
     }
-    let mut list = profiles.iter().take(PROFILES_SHOWN).cloned().collect::<Vec<_>>().join(", ");
-    if profiles.len() > PROFILES_SHOWN {
-        list.push_str(&format!(" +{} more", profiles.len() - PROFILES_SHOWN));
+    let mut list = names.iter().take(shown).cloned().collect::<Vec<_>>().join(", ");
+    if names.len() > shown {
+        list.push_str(&format!(" +{} more", names.len() - shown));
     }
     list
 }
@@ -116,6 +133,56 @@ pub fn refresh_token_policy(app: &App) -> String {
     }
 }
 
+/// Who may use the app, in words: of a list, the first `shown` names and "+N more".
+pub fn pre_authorized(app: &App, shown: usize) -> String {
+    let Some(oauth) = &app.oauth else { return "-".into() };
+    match &oauth.admin_approved {
+        Some(v) if v.value => {
+            let names: Vec<String> = app
+                .profiles
+                .iter()
+                .map(|p| p.value.clone())
+                .chain(app.permission_sets.iter().map(|p| format!("{} (permission set)", p.value)))
+                .collect();
+            if names.is_empty() { "nobody (admin approved)".into() } else { cut_list(&names, shown) }
+        }
+        Some(_) => "all users (self-authorize)".into(),
+        None if app.kind == AppKind::ExternalClientApp && !oauth.policy_present => "not in the repository".into(),
+        None => "all users (self-authorize, default)".into(),
+    }
+}
+
+/// What the org blocks for the app: the OAuth flows its settings block or restrict, and API
+/// access when only admin-approved apps may call the API.
+pub fn blocked(project: &crate::model::Project, app: &App) -> Vec<String> {
+    let Some(oauth) = &app.oauth else { return Vec::new() };
+    let on = |v: &Option<crate::model::Value<bool>>| v.as_ref().is_some_and(|v| v.value);
+    let mut out = Vec::new();
+    if let Some(org) = &project.oauth_oidc {
+        // External client apps do not support the username-password flow at all.
+        if on(&org.block_username_password) && app.kind == AppKind::ConnectedApp {
+            out.push("username-password flow".to_string());
+        }
+        if on(&org.block_user_agent) {
+            out.push("user-agent and hybrid flows".to_string());
+        }
+        let requires_pkce = match app.kind {
+            AppKind::ConnectedApp => on(&oauth.pkce),
+            AppKind::ExternalClientApp => oauth.pkce.as_ref().is_none_or(|v| v.value),
+        };
+        if on(&org.pkce_required) && !requires_pkce {
+            out.push("authorization code without PKCE".to_string());
+        }
+    }
+    if let Some(settings) = &project.connected_app_settings
+        && on(&settings.admin_approved_apps_only)
+        && !on(&oauth.admin_approved)
+    {
+        out.push("API access (not admin approved)".to_string());
+    }
+    out
+}
+
 /// The app's IP relaxation in words (Setup's current labels), as every report shows it.
 pub fn ip_relaxation(app: &App) -> String {
     let Some(oauth) = &app.oauth else { return "-".into() };
@@ -136,6 +203,10 @@ fn timeout(row: &Row) -> String {
     format!("{} ({})", fmt_minutes(row.session_timeout_minutes), row.session_timeout_source)
 }
 
+fn blocked_cell(row: &Row) -> String {
+    if row.org_blocks.is_empty() { "-".to_string() } else { row.org_blocks.join(", ") }
+}
+
 fn findings(row: &Row) -> String {
     format!("{}E {}W {}I", row.errors, row.warnings, row.infos)
 }
@@ -143,8 +214,18 @@ fn findings(row: &Row) -> String {
 /// A plain table for the terminal: controls in the metadata's values shown escaped, and a
 /// row that would start with a workflow command (`::`) starts with `'`.
 pub fn text(rows: &[Row]) -> String {
-    let header = ["app", "type", "purpose", "session", "refresh token", "IP restrictions", "profiles", "findings"];
-    let cells: Vec<[String; 8]> = rows
+    let header = [
+        "app",
+        "type",
+        "purpose",
+        "session",
+        "refresh token",
+        "IP restrictions",
+        "pre-authorized",
+        "org blocks",
+        "findings",
+    ];
+    let cells: Vec<[String; 9]> = rows
         .iter()
         .map(|r| {
             [
@@ -159,13 +240,14 @@ pub fn text(rows: &[Row]) -> String {
                 timeout(r),
                 r.refresh_token_policy.clone(),
                 r.ip_relaxation.clone(),
-                profile_list(&r.profiles),
+                r.pre_authorized_shown.clone(),
+                blocked_cell(r),
                 findings(r),
             ]
             .map(|c| clean::line(&c).into_owned())
         })
         .collect();
-    let widths: Vec<usize> = (0..8)
+    let widths: Vec<usize> = (0..9)
         .map(|i| cells.iter().map(|c| c[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
@@ -207,7 +289,7 @@ pub fn json(rows: &[Row]) -> String {
 pub fn csv(rows: &[Row]) -> String {
     let field = |s: &str| csv_field(s);
     let mut out = String::from(
-        "name,type,path,purpose,evidence,session_timeout_minutes,session_timeout_source,refresh_token_policy,ip_relaxation,profiles,errors,warnings,infos\r\n",
+        "name,type,path,purpose,evidence,session_timeout_minutes,session_timeout_source,refresh_token_policy,ip_relaxation,profiles,pre_authorized,org_blocks,errors,warnings,infos\r\n",
     );
     for r in rows {
         let cols = [
@@ -221,6 +303,8 @@ pub fn csv(rows: &[Row]) -> String {
             field(&r.refresh_token_policy),
             field(&r.ip_relaxation),
             field(&r.profiles.join("; ")),
+            field(&r.pre_authorized),
+            field(&r.org_blocks.join("; ")),
             r.errors.to_string(),
             r.warnings.to_string(),
             r.infos.to_string(),
@@ -236,12 +320,12 @@ pub fn csv(rows: &[Row]) -> String {
 pub fn markdown(rows: &[Row]) -> String {
     let cell = |s: &str| markdown_cell(&crate::report::markdown::inline(&s.replace(['\n', '\r'], " ")));
     let mut out = String::from(
-        "| app | type | purpose | session | refresh token | IP restrictions | profiles | findings |\n|---|---|---|---|---|---|---|---|\n",
+        "| app | type | purpose | session | refresh token | IP restrictions | pre-authorized | org blocks | findings |\n|---|---|---|---|---|---|---|---|---|\n",
     );
     for r in rows {
         let _ = writeln!(
             out,
-            "| {} | {} | {} ({}) | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} ({}) | {} | {} | {} | {} | {} | {} |",
             markdown_cell(&crate::report::markdown::code(&r.name)),
             if r.kind == "ConnectedApp" { "connected app" } else { "external client app" },
             r.purpose,
@@ -249,7 +333,8 @@ pub fn markdown(rows: &[Row]) -> String {
             cell(&timeout(r)),
             cell(&r.refresh_token_policy),
             cell(&r.ip_relaxation),
-            cell(&profile_list(&r.profiles)),
+            cell(&r.pre_authorized_shown),
+            cell(&blocked_cell(r)),
             findings(r)
         );
     }

@@ -17,7 +17,7 @@ fn json_inventory_has_purpose_timeout_policies_and_counts() {
     let report: Value = serde_json::from_str(&apps("json")).unwrap();
     assert_eq!(report["version"], 1);
     let rows = report["apps"].as_array().unwrap();
-    assert_eq!(rows.len(), 12);
+    assert_eq!(rows.len(), 13);
     let row = |name: &str| rows.iter().find(|r| r["name"] == name).unwrap_or_else(|| panic!("{name}"));
 
     let erp = row("Nightly_ERP_Sync");
@@ -45,15 +45,42 @@ fn json_inventory_has_purpose_timeout_policies_and_counts() {
     let warehouse = row("Warehouse_Scanner_Feed");
     assert_eq!(warehouse["ip_relaxation"], "enforced (default)");
     assert_eq!(warehouse["refresh_token_policy"], "valid until revoked (default)");
-    // Its finding is suppressed in the demo config, so it is not counted.
-    assert_eq!(warehouse["warnings"], 0);
+    // Its IP finding is suppressed in the demo config, so it is not counted; API Access
+    // Control warns, as the app is not admin approved.
+    assert_eq!(warehouse["warnings"], 1);
+    assert_eq!(warehouse["pre_authorized"], "all users (self-authorize, default)");
+    assert_eq!(
+        warehouse["org_blocks"],
+        serde_json::json!(["username-password flow", "API access (not admin approved)"])
+    );
+
+    let erp = row("Nightly_ERP_Sync");
+    assert_eq!(erp["pre_authorized"], "ERP Integration");
+    assert_eq!(erp["org_blocks"], serde_json::json!(["username-password flow"]));
+    assert_eq!(row("Partner_Feed_JWT")["pre_authorized"], "nobody (admin approved)");
+    assert_eq!(row("Billing_Connector")["pre_authorized"], "all users (self-authorize)");
+    assert_eq!(
+        row("Billing_Connector")["org_blocks"],
+        serde_json::json!(["API access (not admin approved)"]),
+        "external client apps have no username-password flow to block"
+    );
 }
 
 #[test]
 fn text_csv_and_markdown() {
     let text = apps("human");
     let header = text.lines().next().unwrap();
-    for column in ["app", "type", "purpose", "session", "refresh token", "IP restrictions", "profiles", "findings"] {
+    for column in [
+        "app",
+        "type",
+        "purpose",
+        "session",
+        "refresh token",
+        "IP restrictions",
+        "pre-authorized",
+        "org blocks",
+        "findings",
+    ] {
         assert!(header.contains(column), "{header}");
     }
     assert!(text.contains("Partner_Feed_JWT"));
@@ -65,14 +92,16 @@ fn text_csv_and_markdown() {
             .any(|l| l.starts_with("  Nightly_ERP_Sync: integration (client-credentials flow enabled; runs as")),
         "{evidence}"
     );
+    let jwt = text.lines().find(|l| l.starts_with("Partner_Feed_JWT ")).unwrap();
+    assert!(jwt.contains("nobody (admin approved)"), "{jwt}");
 
     let csv = apps("csv");
     let mut lines = csv.split("\r\n");
     let head: Vec<&str> = lines.next().unwrap().split(',').collect();
     assert_eq!(head[0], "name");
-    assert_eq!(head.len(), 13);
+    assert_eq!(head.len(), 15);
     let rows: Vec<&str> = lines.filter(|l| !l.is_empty()).collect();
-    assert_eq!(rows.len(), 12);
+    assert_eq!(rows.len(), 13);
     // Fields with commas are quoted.
     let erp = rows.iter().find(|r| r.starts_with("Nightly_ERP_Sync,")).unwrap();
     assert!(erp.contains(",30,org,"), "{erp}");
@@ -119,6 +148,7 @@ fn apps_with_findings_come_first() {
 
 #[test]
 fn long_profile_lists_are_cut_in_tables_and_folded_in_html() {
+    // Admin approved: the table's pre-authorized column lists the profiles.
     let dir = tempfile::tempdir().unwrap();
     let apps_dir = dir.path().join("force-app/main/default/connectedApps");
     std::fs::create_dir_all(&apps_dir).unwrap();
@@ -126,7 +156,7 @@ fn long_profile_lists_are_cut_in_tables_and_folded_in_html() {
     std::fs::write(
         apps_dir.join("Wide.connectedApp-meta.xml"),
         format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Wide</label>\n    <oauthConfig>\n        <scopes>Api</scopes>\n    </oauthConfig>\n{profiles}</ConnectedApp>\n"
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>Wide</label>\n    <oauthConfig>\n        <isAdminApproved>true</isAdminApproved>\n        <scopes>Api</scopes>\n    </oauthConfig>\n{profiles}</ConnectedApp>\n"
         ),
     )
     .unwrap();

@@ -152,10 +152,10 @@ fn json_report_is_versioned_and_complete() {
     assert_eq!(first["app"]["name"], "Data_Warehouse_Loader");
     assert_eq!(first["app"]["purpose"], "offline");
     assert_eq!(first["app"]["type"], "ConnectedApp");
-    assert_eq!(report["summary"]["apps"]["integration"], 5);
+    assert_eq!(report["summary"]["apps"]["integration"], 6);
     assert_eq!(report["summary"]["apps"]["interactive"], 2);
-    // 21 metadata files; the Apex class and the object are never read.
-    assert_eq!(report["summary"]["files"], 21);
+    // 25 metadata files; the Apex class and the object are never read.
+    assert_eq!(report["summary"]["files"], 25);
 }
 
 #[test]
@@ -235,6 +235,7 @@ fn file_arguments_report_only_those_files_with_project_context() {
     assert_eq!(
         findings,
         vec![
+            ("api-access-control-blocks-app".into(), "Billing_Connector_oauthPlcy.ecaOauthPlcy-meta.xml".into(), 7),
             ("expiring-refresh-token".into(), "Billing_Connector_oauthPlcy.ecaOauthPlcy-meta.xml".into(), 8),
             // The org's finding names the relaxation in this file.
             ("ip-ranges-enforced-every-request".into(), "Security.settings-meta.xml".into(), 15),

@@ -143,10 +143,15 @@ fn declared_purpose_overrides_detection() {
     assert_eq!(found(&p.json(&["--rule", "enforced-ip-restrictions=off"])).len(), 1);
     p.config("[apps.Batch]\npurpose = \"integration\"\n\n[apps.Portal]\npurpose = \"interactive\"\n");
     let report = p.json(&["--rule", "enforced-ip-restrictions=off"]);
-    // Declared an integration, it is judged as one: short sessions, and no way to renew.
+    // Declared an integration, it is judged as one: short sessions, no way to renew, and a
+    // password that may expire (the org's password policy is not in the project: info).
     assert_eq!(
         found(&report),
-        vec![t("no-unattended-renewal", "Batch", "warning"), t("short-session-timeout", "Batch", "warning")]
+        vec![
+            t("integration-password-expires", "Batch", "info"),
+            t("no-unattended-renewal", "Batch", "warning"),
+            t("short-session-timeout", "Batch", "warning")
+        ]
     );
     let evidence = &report["findings"][0]["app"]["evidence"][0];
     assert_eq!(evidence["label"], "declared in config");

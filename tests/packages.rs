@@ -724,6 +724,9 @@ fn readme_lint_staged_blocks_a_bad_commit_and_passes_a_good_one() {
         "src/settings/Security.settings",
         "force-app/main/default/profiles/Integration User.profile-meta.xml",
         "x/p1.profileSessionSetting-meta.xml",
+        "force-app/main/default/settings/OauthOidc.settings-meta.xml",
+        "src/settings/ConnectedApp.settings",
+        "force-app/main/default/permissionsets/Integration_Access.permissionset-meta.xml",
     ];
     let must_not = [
         "force-app/main/default/settings/Account.settings-meta.xml",

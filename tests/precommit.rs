@@ -53,9 +53,14 @@ fn hook_file_pattern_covers_every_metadata_suffix() {
         "force-app/main/default/profiles/Integration User.profile-meta.xml",
         "x/Admin.profile",
         "x/p1577114379358.profileSessionSetting-meta.xml",
+        "force-app/main/default/settings/OauthOidc.settings-meta.xml",
+        "src/settings/ConnectedApp.settings",
+        "force-app/main/default/permissionsets/Integration_Access.permissionset-meta.xml",
+        "src/permissionsets/Integration_Access.permissionset",
     ];
     let must_not = [
         "force-app/main/default/settings/Account.settings-meta.xml",
+        "force-app/main/default/permissionsetgroups/G.permissionsetgroup-meta.xml",
         "force-app/main/default/classes/Sync.cls",
         "force-app/main/default/classes/Sync.cls-meta.xml",
         "sfdx-project.json",

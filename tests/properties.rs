@@ -17,9 +17,14 @@ use proptest::prelude::*;
 /// Cases per property: enough to reach odd corners, few enough for a quick `cargo test`.
 const CASES: u32 = 128;
 
-/// The file a kind's content is written to: `Security` is the only settings file read.
+/// The file a kind's content is written to: settings files are read by name.
 fn file_name(kind: MetadataKind, mdapi: bool) -> String {
-    let name = if kind == MetadataKind::SecuritySettings { "Security".to_string() } else { format!("F_{kind:?}") };
+    let name = match kind {
+        MetadataKind::SecuritySettings => "Security".to_string(),
+        MetadataKind::OauthOidcSettings => "OauthOidc".to_string(),
+        MetadataKind::ConnectedAppSettings => "ConnectedApp".to_string(),
+        _ => format!("F_{kind:?}"),
+    };
     if mdapi { format!("{name}.{}", kind.suffix()) } else { format!("{name}.{}-meta.xml", kind.suffix()) }
 }
 
@@ -44,6 +49,14 @@ fn check_all_kinds(content: impl Fn(MetadataKind) -> Vec<u8>, mdapi: bool) -> Re
         std::fs::write(dir.path().join(&name), &bytes).unwrap();
         files.push((name, must_fail(kind, &bytes)));
     }
+    // Permission sets are read only when an app assigns them: one app assigns this one.
+    let assigner = if mdapi { "Assigner.connectedApp" } else { "Assigner.connectedApp-meta.xml" };
+    std::fs::write(
+        dir.path().join(assigner),
+        "<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\"><permissionSetName>F_PermissionSet</permissionSetName></ConnectedApp>",
+    )
+    .unwrap();
+    files.push((assigner.to_string(), false));
     let outcome = match engine::run(&[dir.path().to_path_buf()], &Settings::default()) {
         Ok(outcome) => outcome,
         Err(e) => return Err(TestCaseError::fail(format!("the run failed: {e}"))),
@@ -136,10 +149,26 @@ const NAMES: &[&str] = &[
     "mondayEnd",
     "profile",
     "requiredSessionLevel",
+    "userPermissions",
+    "name",
+    "enabled",
+    "blockOAuthUnPwFlow",
+    "blockOAuthUsrAgtFlow",
+    "isPkceRequired",
+    "enableAdminApprovedAppsOnly",
+    "passwordPolicies",
+    "expiration",
+    "isAdminApproved",
+    "permittedUsersPolicyType",
 ];
 
 /// Values the model parses, plus boundary cases.
 const VALUES: &[&str] = &[
+    "ApiEnabled",
+    "PasswordNeverExpires",
+    "NinetyDays",
+    "Never",
+    "AdminApprovedPreAuthorized",
     "ENFORCE",
     "ENFORCE_RELAXREFRESH",
     "BYPASS_2FACTOR",

@@ -496,6 +496,36 @@ fn consumer_key_in_source() {
 }
 
 #[test]
+fn no_pre_authorized_users() {
+    check_rule("no-pre-authorized-users");
+}
+
+#[test]
+fn self_authorized_jwt() {
+    check_rule("self-authorized-jwt");
+}
+
+#[test]
+fn oauth_flow_blocked() {
+    check_rule("oauth-flow-blocked");
+}
+
+#[test]
+fn api_access_control_blocks_app() {
+    check_rule("api-access-control-blocks-app");
+}
+
+#[test]
+fn integration_password_expires() {
+    check_rule("integration-password-expires");
+}
+
+#[test]
+fn integration_api_disabled() {
+    check_rule("integration-api-disabled");
+}
+
+#[test]
 fn parse_error() {
     check_rule("parse-error");
 }
@@ -505,7 +535,13 @@ fn parse_error() {
 /// engine from the other rules' findings and cannot run in isolation.)
 #[test]
 fn every_rule_has_fixtures() {
-    const TESTED: [&str; 15] = [
+    const TESTED: [&str; 21] = [
+        "no-pre-authorized-users",
+        "self-authorized-jwt",
+        "oauth-flow-blocked",
+        "api-access-control-blocks-app",
+        "integration-password-expires",
+        "integration-api-disabled",
         "client-credentials-half-enabled",
         "eca-oauth-disabled",
         "consumer-key-in-source",

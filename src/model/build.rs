@@ -2,8 +2,9 @@
 
 use super::literals::{self, EcaRefreshType, Rejection};
 use super::{
-    App, AppKind, IpRange, LoginHours, MetadataKind, OAuth, OrgSettings, ParseFailure, Period, Problem, Profile,
-    ProfileSessionSetting, RefreshTokenPolicy, SessionLevel, Setting, Value,
+    App, AppKind, ConnectedAppSettings, IpRange, LoginHours, MetadataKind, OAuth, OauthOidc, OrgSettings,
+    PERMISSIONS_READ, ParseFailure, Period, PermissionSet, Problem, Profile, ProfileSessionSetting, RefreshTokenPolicy,
+    SessionLevel, Setting, UserPermission, Value,
 };
 use crate::source::{FileId, Location};
 use crate::xml::{Document, Element, Span};
@@ -17,6 +18,9 @@ pub enum BuiltFile {
     OrgSettings(OrgSettings),
     Profile(Profile),
     ProfileSessionSetting(ProfileSessionSetting),
+    OauthOidc(OauthOidc),
+    ConnectedAppSettings(ConnectedAppSettings),
+    PermissionSet(PermissionSet),
     Failed(ParseFailure),
 }
 
@@ -82,6 +86,21 @@ pub fn build_file(
         MetadataKind::ProfileSessionSetting => {
             BuiltFile::ProfileSessionSetting(cx.profile_session_setting(root, full_name))
         }
+        MetadataKind::OauthOidcSettings => BuiltFile::OauthOidc(OauthOidc {
+            anchor: cx.loc(root.name_span),
+            block_username_password: cx.flag(root, "blockOAuthUnPwFlow"),
+            block_user_agent: cx.flag(root, "blockOAuthUsrAgtFlow"),
+            pkce_required: cx.flag(root, "isPkceRequired"),
+        }),
+        MetadataKind::ConnectedAppSettings => BuiltFile::ConnectedAppSettings(ConnectedAppSettings {
+            anchor: cx.loc(root.name_span),
+            admin_approved_apps_only: cx.flag(root, "enableAdminApprovedAppsOnly"),
+        }),
+        MetadataKind::PermissionSet => BuiltFile::PermissionSet(PermissionSet {
+            name: super::decode_full_name(full_name),
+            anchor: cx.loc(root.name_span),
+            user_permissions: cx.user_permissions(root),
+        }),
         _ => BuiltFile::EcaPart(Box::new(cx.eca_part(root, kind, full_name))),
     }
 }
@@ -598,9 +617,15 @@ impl Cx<'_> {
             Single::Repeated(_) => (Setting::Invalid, None, None),
             Single::Absent => (Setting::Absent, None, None),
         };
+        let password_expiration = match self.single(root, "passwordPolicies") {
+            Single::One(p) => self.setting(p, "expiration", literals::password_expiration),
+            Single::Repeated(_) => Setting::Invalid,
+            Single::Absent => Setting::Absent,
+        };
         OrgSettings {
             file: self.file,
             anchor: self.loc(root.name_span),
+            password_expiration,
             session_timeout,
             lock_sessions_to_ip: lock,
             enforce_ip_ranges_every_request: every_request,
@@ -643,7 +668,23 @@ impl Cx<'_> {
             login_ip_ranges,
             // `<loginHours/>` (what retrieves write) means no restriction.
             login_hours: login_hours.filter(|h| !h.days.is_empty()),
+            user_permissions: self.user_permissions(root),
         }
+    }
+
+    /// The `userPermissions` of a profile or permission set that rules read.
+    fn user_permissions(&mut self, root: &Element) -> Vec<UserPermission> {
+        let mut out = Vec::new();
+        for el in root.children("userPermissions") {
+            let Some(name) = self.string(el, "name") else { continue };
+            if !PERMISSIONS_READ.contains(&name.value.as_str()) {
+                continue;
+            }
+            if let Some(enabled) = self.flag(el, "enabled") {
+                out.push(UserPermission { name, enabled });
+            }
+        }
+        out
     }
 
     fn profile_session_setting(&mut self, root: &Element, full_name: &str) -> ProfileSessionSetting {
@@ -763,6 +804,56 @@ mod tests {
             assert_eq!(&text[url.loc.span.start..url.loc.span.end], url.value);
         }
         assert_eq!(oauth.secret_optional.map(|v| v.value), Some(false));
+    }
+
+    #[test]
+    fn password_expiry_and_user_permissions_are_read() {
+        let (built, problems) = build(
+            MetadataKind::SecuritySettings,
+            "<passwordPolicies><complexity>AlphaNumeric</complexity><expiration>SixMonths</expiration></passwordPolicies>",
+        );
+        let BuiltFile::OrgSettings(org) = built else { panic!() };
+        assert_eq!(org.password_expiration.as_set().map(|v| v.value), Some(super::super::PasswordExpiry::Days(180)));
+        assert!(problems.is_empty(), "{problems:?}");
+        let (built, problems) =
+            build(MetadataKind::SecuritySettings, "<passwordPolicies><expiration>90</expiration></passwordPolicies>");
+        let BuiltFile::OrgSettings(org) = built else { panic!() };
+        assert_eq!(org.password_expiration, Setting::Invalid);
+        assert!(problems[0].help.contains("did you mean `NinetyDays`?"), "{problems:?}");
+
+        let perms = "<userPermissions><enabled>false</enabled><name>ApiEnabled</name></userPermissions>\
+                     <userPermissions><enabled>true</enabled><name>ViewSetup</name></userPermissions>\
+                     <userPermissions><name>PasswordNeverExpires</name><enabled>true</enabled></userPermissions>";
+        for kind in [MetadataKind::Profile, MetadataKind::PermissionSet] {
+            let (built, problems) = build(kind, perms);
+            let read = match built {
+                BuiltFile::Profile(p) => p.user_permissions,
+                BuiltFile::PermissionSet(p) => p.user_permissions,
+                _ => panic!(),
+            };
+            let read: Vec<(&str, bool)> = read.iter().map(|p| (p.name.value.as_str(), p.enabled.value)).collect();
+            assert_eq!(read, [("ApiEnabled", false), ("PasswordNeverExpires", true)], "only those rules read");
+            assert!(problems.is_empty(), "{problems:?}");
+        }
+    }
+
+    #[test]
+    fn org_oauth_and_connected_app_settings_are_read() {
+        let (built, _) = build(
+            MetadataKind::OauthOidcSettings,
+            "<blockOAuthUnPwFlow>true</blockOAuthUnPwFlow><isPkceRequired>false</isPkceRequired>",
+        );
+        let BuiltFile::OauthOidc(o) = built else { panic!() };
+        assert_eq!(o.block_username_password.map(|v| v.value), Some(true));
+        assert_eq!(o.block_user_agent, None);
+        assert_eq!(o.pkce_required.map(|v| v.value), Some(false));
+        let (built, problems) = build(
+            MetadataKind::ConnectedAppSettings,
+            "<enableAdminApprovedAppsOnly>TRUE</enableAdminApprovedAppsOnly>",
+        );
+        let BuiltFile::ConnectedAppSettings(c) = built else { panic!() };
+        assert_eq!(c.admin_approved_apps_only, None, "not a boolean Salesforce accepts");
+        assert_eq!(problems.len(), 1);
     }
 
     #[test]

@@ -10,10 +10,15 @@ pub enum MetadataKind {
     SecuritySettings,
     Profile,
     ProfileSessionSetting,
+    /// `OauthOidc.settings`: the org's blocked OAuth flows and org-wide PKCE.
+    OauthOidcSettings,
+    /// `ConnectedApp.settings`: API Access Control.
+    ConnectedAppSettings,
+    PermissionSet,
 }
 
 impl MetadataKind {
-    pub const ALL: [MetadataKind; 9] = [
+    pub const ALL: [MetadataKind; 12] = [
         MetadataKind::ConnectedApp,
         MetadataKind::ExternalClientApplication,
         MetadataKind::EcaOauthSettings,
@@ -23,6 +28,9 @@ impl MetadataKind {
         MetadataKind::SecuritySettings,
         MetadataKind::Profile,
         MetadataKind::ProfileSessionSetting,
+        MetadataKind::OauthOidcSettings,
+        MetadataKind::ConnectedAppSettings,
+        MetadataKind::PermissionSet,
     ];
 
     /// The file suffix (`<name>.<suffix>` in mdapi format, `<name>.<suffix>-meta.xml` in
@@ -38,6 +46,8 @@ impl MetadataKind {
             MetadataKind::SecuritySettings => "settings",
             MetadataKind::Profile => "profile",
             MetadataKind::ProfileSessionSetting => "profileSessionSetting",
+            MetadataKind::OauthOidcSettings | MetadataKind::ConnectedAppSettings => "settings",
+            MetadataKind::PermissionSet => "permissionset",
         }
     }
 
@@ -53,6 +63,8 @@ impl MetadataKind {
             MetadataKind::SecuritySettings => "settings",
             MetadataKind::Profile => "profiles",
             MetadataKind::ProfileSessionSetting => "profileSessionSettings",
+            MetadataKind::OauthOidcSettings | MetadataKind::ConnectedAppSettings => "settings",
+            MetadataKind::PermissionSet => "permissionsets",
         }
     }
 
@@ -70,7 +82,8 @@ impl MetadataKind {
     /// without keeping (nor the comments inside them). `None`: the whole file is read.
     pub fn children_read(self) -> Option<fn(&str) -> bool> {
         match self {
-            MetadataKind::Profile => Some(|name| matches!(name, "loginHours" | "loginIpRanges")),
+            MetadataKind::Profile => Some(|name| matches!(name, "loginHours" | "loginIpRanges" | "userPermissions")),
+            MetadataKind::PermissionSet => Some(|name| name == "userPermissions"),
             _ => None,
         }
     }
@@ -101,22 +114,39 @@ impl MetadataKind {
             MetadataKind::SecuritySettings => "SecuritySettings",
             MetadataKind::Profile => "Profile",
             MetadataKind::ProfileSessionSetting => "ProfileSessionSetting",
+            MetadataKind::OauthOidcSettings => "OauthOidcSettings",
+            MetadataKind::ConnectedAppSettings => "ConnectedAppSettings",
+            MetadataKind::PermissionSet => "PermissionSet",
         }
     }
 
     /// Recognizes a file by its name alone; returns the kind and the component's full
-    /// name. `Security.settings` is the only settings file read.
+    /// name. Of the settings files, `Security`, `OauthOidc` and `ConnectedApp` are read.
     pub fn from_file_name(file_name: &str) -> Option<(MetadataKind, &str)> {
         let stem = file_name.strip_suffix("-meta.xml").unwrap_or(file_name);
         let (full_name, suffix) = stem.rsplit_once('.')?;
         if full_name.is_empty() {
             return None;
         }
-        let kind = MetadataKind::ALL.into_iter().find(|k| k.suffix() == suffix)?;
-        if kind == MetadataKind::SecuritySettings && full_name != "Security" {
-            return None;
+        if suffix == "settings" {
+            let kind = match full_name {
+                "Security" => MetadataKind::SecuritySettings,
+                "OauthOidc" => MetadataKind::OauthOidcSettings,
+                "ConnectedApp" => MetadataKind::ConnectedAppSettings,
+                _ => return None,
+            };
+            return Some((kind, full_name));
         }
+        let kind = MetadataKind::ALL.into_iter().find(|k| k.suffix() == suffix)?;
         Some((kind, full_name))
+    }
+
+    /// An org settings file: one per org, read whole, always part of a run's context.
+    pub fn is_org_settings(self) -> bool {
+        matches!(
+            self,
+            MetadataKind::SecuritySettings | MetadataKind::OauthOidcSettings | MetadataKind::ConnectedAppSettings
+        )
     }
 }
 
@@ -156,6 +186,13 @@ mod tests {
             ("Security.settings-meta.xml", Some((SecuritySettings, "Security"))),
             ("Security.settings", Some((SecuritySettings, "Security"))),
             ("Account.settings-meta.xml", None),
+            ("OauthOidc.settings-meta.xml", Some((OauthOidcSettings, "OauthOidc"))),
+            ("OauthOidc.settings", Some((OauthOidcSettings, "OauthOidc"))),
+            ("ConnectedApp.settings-meta.xml", Some((ConnectedAppSettings, "ConnectedApp"))),
+            ("ConnectedApp.settings", Some((ConnectedAppSettings, "ConnectedApp"))),
+            ("Integration_Access.permissionset-meta.xml", Some((PermissionSet, "Integration_Access"))),
+            ("Integration_Access.permissionset", Some((PermissionSet, "Integration_Access"))),
+            ("X.permissionsetgroup-meta.xml", None),
             ("Admin.profile-meta.xml", Some((Profile, "Admin"))),
             ("Foo.cls-meta.xml", None),
             ("Foo.connectedapp-meta.xml", None),

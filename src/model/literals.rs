@@ -3,7 +3,7 @@
 //!
 //! Sources: `reference/salesforce-metadata.md` §1.4, §1.5, §2.5, §3.1, §3.3.
 
-use super::{IpRelaxation, Period, RefreshTokenPolicy, TimeUnit};
+use super::{IpRelaxation, PasswordExpiry, Period, RefreshTokenPolicy, TimeUnit};
 
 /// Why a literal was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -232,6 +232,28 @@ pub fn org_session_timeout(raw: &str) -> Result<u32, Rejection> {
     let names: Vec<&str> = ORG_SESSION_TIMEOUTS.iter().map(|(n, _)| *n).collect();
     let suggestion = match digits(raw) {
         Some(minutes) => ORG_SESSION_TIMEOUTS.iter().find(|(_, m)| *m == minutes).map(|(n, _)| n.to_string()),
+        None => did_you_mean(raw, &names),
+    };
+    Err(reject(format!("one of {}", list(&names)), suggestion))
+}
+
+/// `passwordPolicies/expiration` (enum `ExpirationOption`) and its length in days.
+pub const PASSWORD_EXPIRATIONS: [(&str, Option<u32>); 6] = [
+    ("Never", None),
+    ("ThirtyDays", Some(30)),
+    ("SixtyDays", Some(60)),
+    ("NinetyDays", Some(90)),
+    ("SixMonths", Some(180)),
+    ("OneYear", Some(365)),
+];
+
+pub fn password_expiration(raw: &str) -> Result<PasswordExpiry, Rejection> {
+    if let Some((_, days)) = PASSWORD_EXPIRATIONS.iter().find(|(name, _)| *name == raw) {
+        return Ok(days.map_or(PasswordExpiry::Never, PasswordExpiry::Days));
+    }
+    let names: Vec<&str> = PASSWORD_EXPIRATIONS.iter().map(|(n, _)| *n).collect();
+    let suggestion = match digits(raw) {
+        Some(d) => PASSWORD_EXPIRATIONS.iter().find(|(_, days)| *days == Some(d)).map(|(n, _)| n.to_string()),
         None => did_you_mean(raw, &names),
     };
     Err(reject(format!("one of {}", list(&names)), suggestion))

@@ -317,6 +317,60 @@ pub struct OrgSettings {
     pub lock_sessions_to_ip: Option<Value<bool>>,
     pub enforce_ip_ranges_every_request: Option<Value<bool>>,
     pub trusted_ip_ranges: Vec<IpRange>,
+    /// `passwordPolicies/expiration`.
+    pub password_expiration: Setting<PasswordExpiry>,
+}
+
+/// How long users' passwords last (`passwordPolicies/expiration`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordExpiry {
+    Never,
+    Days(u32),
+}
+
+/// `OauthOidc.settings`: OAuth flows the org blocks, and org-wide PKCE.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OauthOidc {
+    pub anchor: Location,
+    /// `blockOAuthUnPwFlow`: the OAuth username-password flow is blocked.
+    pub block_username_password: Option<Value<bool>>,
+    /// `blockOAuthUsrAgtFlow`: the user-agent flow (and with it the hybrid app flow) is blocked.
+    pub block_user_agent: Option<Value<bool>>,
+    /// `isPkceRequired`: every authorization-code flow must use PKCE.
+    pub pkce_required: Option<Value<bool>>,
+}
+
+/// `ConnectedApp.settings`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectedAppSettings {
+    pub anchor: Location,
+    /// `enableAdminApprovedAppsOnly` ("API Access Control"): only admin-approved or installed
+    /// apps may call the API.
+    pub admin_approved_apps_only: Option<Value<bool>>,
+}
+
+/// One `userPermissions` entry of a profile or permission set, of those rules read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserPermission {
+    pub name: Value<String>,
+    pub enabled: Value<bool>,
+}
+
+/// The user permissions rules read; the others are not kept.
+pub const PERMISSIONS_READ: [&str; 3] = ["ApiEnabled", "PasswordNeverExpires", "UseAnyApiClient"];
+
+/// The entry for permission `name`, if the file has one.
+pub fn permission<'a>(permissions: &'a [UserPermission], name: &str) -> Option<&'a UserPermission> {
+    permissions.iter().find(|p| p.name.value == name)
+}
+
+/// A permission set an app assigns; read only then, and only its user permissions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PermissionSet {
+    /// The API name, from the file name with its percent escapes decoded.
+    pub name: String,
+    pub anchor: Location,
+    pub user_permissions: Vec<UserPermission>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -333,6 +387,8 @@ pub struct Profile {
     pub anchor: Location,
     pub login_ip_ranges: Vec<IpRange>,
     pub login_hours: Option<LoginHours>,
+    /// Of `userPermissions`, those in [`PERMISSIONS_READ`].
+    pub user_permissions: Vec<UserPermission>,
 }
 
 impl Profile {

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use super::build::{BuiltFile, EcaPart};
 use super::purpose::{Classification, Purpose, classify};
 use super::{
-    App, AppKind, FlowSwitch, FlowSwitches, MetadataKind, OAuth, OrgSettings, ParseFailure, Problem, Profile,
-    ProfileSessionSetting, Setting, Value,
+    App, AppKind, ConnectedAppSettings, FlowSwitch, FlowSwitches, MetadataKind, OAuth, OauthOidc, OrgSettings,
+    ParseFailure, PermissionSet, Problem, Profile, ProfileSessionSetting, Setting, Value,
 };
 use crate::source::{FileId, Location, Sources};
 use crate::suppress::Suppression;
@@ -19,7 +19,13 @@ pub struct Project {
     pub purposes: Vec<Classification>,
     /// The first `Security.settings` by path; more than one is unusual.
     pub org: Option<OrgSettings>,
+    /// The first `OauthOidc.settings` by path.
+    pub oauth_oidc: Option<OauthOidc>,
+    /// The first `ConnectedApp.settings` by path.
+    pub connected_app_settings: Option<ConnectedAppSettings>,
     pub profiles: Vec<Profile>,
+    /// The permission sets apps assign (only those are read).
+    pub permission_sets: Vec<PermissionSet>,
     pub session_settings: Vec<ProfileSessionSetting>,
     pub problems: Vec<Problem>,
     pub parse_failures: Vec<ParseFailure>,
@@ -105,7 +111,10 @@ impl Project {
         let mut apps = Vec::new();
         let mut eca_parts: BTreeMap<String, Vec<EcaPart>> = BTreeMap::new();
         let mut org: Option<OrgSettings> = None;
+        let mut oauth_oidc: Option<OauthOidc> = None;
+        let mut connected_app_settings: Option<ConnectedAppSettings> = None;
         let mut profiles = Vec::new();
+        let mut permission_sets = Vec::new();
         let mut session_settings = Vec::new();
         let mut parse_failures = Vec::new();
         for file in files {
@@ -125,6 +134,15 @@ impl Project {
                     Some(first) => problems.push(conflict(&sources, "`Security.settings`", "the org", first.anchor, settings.anchor)),
                     None => org = Some(settings),
                 },
+                BuiltFile::OauthOidc(settings) => match &oauth_oidc {
+                    Some(first) => problems.push(conflict(&sources, "`OauthOidc.settings`", "the org", first.anchor, settings.anchor)),
+                    None => oauth_oidc = Some(settings),
+                },
+                BuiltFile::ConnectedAppSettings(settings) => match &connected_app_settings {
+                    Some(first) => problems.push(conflict(&sources, "`ConnectedApp.settings`", "the org", first.anchor, settings.anchor)),
+                    None => connected_app_settings = Some(settings),
+                },
+                BuiltFile::PermissionSet(p) => permission_sets.push(p),
                 BuiltFile::Profile(p) => profiles.push(p),
                 BuiltFile::ProfileSessionSetting(s) => session_settings.push(s),
                 BuiltFile::Failed(f) => parse_failures.push(f),
@@ -147,7 +165,10 @@ impl Project {
             apps,
             purposes,
             org,
+            oauth_oidc,
+            connected_app_settings,
             profiles,
+            permission_sets,
             session_settings,
             problems,
             parse_failures,
@@ -179,6 +200,11 @@ impl Project {
     /// name shown in Setup; case-insensitive.
     pub fn profile(&self, name: &str) -> Option<&Profile> {
         self.profiles.iter().find(|p| same_profile(name, &p.name))
+    }
+
+    /// The permission set an app assignment names, by API name, case-insensitively.
+    pub fn permission_set(&self, name: &str) -> Option<&PermissionSet> {
+        self.permission_sets.iter().find(|p| p.name.eq_ignore_ascii_case(name))
     }
 
     /// The session setting for a profile: joined on `<profile>` (or, where that is nil, the

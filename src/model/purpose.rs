@@ -253,7 +253,13 @@ pub fn classify(app: &App, declared: Option<(Purpose, Location)>) -> Classificat
         other.push(Evidence { loc: scope.loc, text: format!("`{}` scope", scope.value) });
     }
     if let Some(loc) = profiles {
-        let names: Vec<&str> = app.profiles.iter().map(|p| p.value.as_str()).collect();
+        // Three names: evidence is one line of a report; an app can assign dozens.
+        let mut names: Vec<&str> = app.profiles.iter().take(3).map(|p| p.value.as_str()).collect();
+        let more = app.profiles.len().saturating_sub(3);
+        let more = format!("+{more} more");
+        if app.profiles.len() > 3 {
+            names.push(&more);
+        }
         other.push(Evidence {
             loc,
             text: format!("pre-authorized only for profiles people use ({})", names.join(", ")),

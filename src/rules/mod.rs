@@ -8,22 +8,28 @@ use std::collections::BTreeMap;
 
 use crate::config::{Loaded, RuleConfig};
 use crate::ip::IpNet;
-use crate::model::{App, EffectiveTimeout, Profile, Project};
+use crate::model::{App, Classification, EffectiveTimeout, OAuth, PermissionSet, Profile, Project, Purpose, Value};
 use crate::source::Location;
 
+mod api_access_control_blocks_app;
 mod client_credentials_half_enabled;
 mod consumer_key_in_source;
 mod eca_oauth_disabled;
 mod enforced_ip_restrictions;
 mod expiring_refresh_token;
 mod high_assurance_blocks_jwt;
+mod integration_api_disabled;
 mod integration_login_hours;
+mod integration_password_expires;
 mod invalid_policy_value;
 mod ip_ranges_enforced_every_request;
 mod missing_run_as_user;
+mod no_pre_authorized_users;
 mod no_unattended_renewal;
+mod oauth_flow_blocked;
 mod parse_error;
 mod refresh_token_rotation;
+mod self_authorized_jwt;
 mod sessions_locked_to_ip;
 mod short_session_timeout;
 
@@ -155,6 +161,42 @@ pub static RULES: &[Rule] = &[
         "An integration can neither refresh its token nor re-authenticate by itself"
     ),
     rule!(
+        no_pre_authorized_users,
+        "no-pre-authorized-users",
+        Error,
+        "An unattended app admits only pre-authorized users but pre-authorizes no profile or permission set"
+    ),
+    rule!(
+        self_authorized_jwt,
+        "self-authorized-jwt",
+        Warning,
+        "A JWT bearer app is not admin approved, so its logins rely on the integration user's own earlier approval"
+    ),
+    rule!(
+        oauth_flow_blocked,
+        "oauth-flow-blocked",
+        Warning,
+        "The org blocks or restricts an OAuth flow an app depends on (username-password, user-agent, authorization code without PKCE)"
+    ),
+    rule!(
+        api_access_control_blocks_app,
+        "api-access-control-blocks-app",
+        Warning,
+        "API Access Control admits only admin-approved apps, and an unattended app is not admin approved"
+    ),
+    rule!(
+        integration_password_expires,
+        "integration-password-expires",
+        Warning,
+        "A password-based integration's password expires under the org's password policy"
+    ),
+    rule!(
+        integration_api_disabled,
+        "integration-api-disabled",
+        Warning,
+        "The integration user's profile turns API Enabled off, and no permission set the app assigns grants it"
+    ),
+    rule!(
         high_assurance_blocks_jwt,
         "high-assurance-blocks-jwt",
         Error,
@@ -243,6 +285,55 @@ fn unrestricted(assigned: &[AssignedProfile]) -> bool {
 pub fn effective_timeout(project: &Project, options: &Options, app: &App) -> EffectiveTimeout {
     let profiles: Vec<&str> = assigned_profiles(project, options, app).iter().map(|a| a.name).collect();
     project.effective_session_timeout_with(app, &profiles)
+}
+
+/// An integration that can only be logging in with a username and password: no refresh
+/// scope, no JWT certificate, no client credentials (an ECA's certificate file in the
+/// repository, its client-credentials switches agreeing). `no-unattended-renewal` judges
+/// these apps too.
+fn password_only(app: &App, class: &Classification) -> bool {
+    let Some(oauth) = &app.oauth else { return false };
+    class.purpose == Purpose::Integration
+        && oauth.refresh_scope().is_none()
+        && !oauth.has_unattended_flow()
+        && oauth.certificate_known
+        && oauth.client_credentials_switches.as_ref().is_none_or(|s| s.disagreement().is_none())
+}
+
+/// Connected app `isAdminApproved` true, ECA `permittedUsersPolicyType`
+/// `AdminApprovedPreAuthorized`.
+fn admin_approved(oauth: &OAuth) -> Option<&Value<bool>> {
+    oauth.admin_approved.as_ref().filter(|v| v.value)
+}
+
+/// The app assigns a profile or a permission set: someone is pre-authorized.
+fn pre_authorizes(app: &App) -> bool {
+    !app.profiles.is_empty() || !app.permission_sets.is_empty()
+}
+
+/// The permission sets the app assigns, as found in the repository (`None` for one that is
+/// not there).
+fn assigned_permission_sets<'a>(
+    project: &'a Project,
+    app: &'a App,
+) -> Vec<(&'a Value<String>, Option<&'a PermissionSet>)> {
+    app.permission_sets.iter().map(|s| (s, project.permission_set(&s.value))).collect()
+}
+
+/// Where `permission` is enabled among the app's assigned profiles and permission sets:
+/// the `enabled` value that grants it.
+fn granted<'a>(
+    assigned: &[AssignedProfile<'a>],
+    sets: &[(&'a Value<String>, Option<&'a PermissionSet>)],
+    permission: &str,
+) -> Option<&'a Value<bool>> {
+    let profiles = assigned.iter().filter_map(|a| a.profile).map(|p| p.user_permissions.as_slice());
+    let sets = sets.iter().filter_map(|(_, s)| *s).map(|s| s.user_permissions.as_slice());
+    profiles
+        .chain(sets)
+        .filter_map(|perms| crate::model::permission(perms, permission))
+        .map(|p| &p.enabled)
+        .find(|e| e.value)
 }
 
 /// Shared by the rules: "`DevOps`" for messages.
