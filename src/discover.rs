@@ -56,26 +56,33 @@ struct Deferred {
 }
 
 impl Discovery {
-    /// The permission sets named `names` in the folders a walk for context did not enter,
-    /// as the walk would have found them (ignore rules applied), sorted by path.
+    /// The permission sets `names` assign (as `same_permission_set` compares: an assignment
+    /// may be the set's label) in the folders a walk for context did not enter, as the walk
+    /// would have found them (ignore rules applied), sorted by path. Each folder is listed
+    /// once; nothing in it is opened.
     pub fn permission_sets(&self, names: &[&str]) -> Vec<Candidate> {
         let mut out = Vec::new();
         for d in &self.deferred {
-            for name in names {
-                // API names are letters, digits and underscores: a file name as it is.
-                if name.is_empty() || name.contains(['/', '\\']) || name.starts_with('.') {
+            let Ok(entries) = std::fs::read_dir(&d.dir) else { continue };
+            for entry in entries.flatten() {
+                // Links are not followed, as in the walk.
+                if !entry.file_type().is_ok_and(|t| t.is_file()) {
                     continue;
                 }
-                for file in [format!("{name}.permissionset-meta.xml"), format!("{name}.permissionset")] {
-                    let path = d.dir.join(&file);
-                    let ignored = d.ignore.matched(&path, false).is_ignore() || d.exclude.matches(&path);
-                    if !ignored
-                        && path.is_file()
-                        && let Some(c) = candidate(&path)
-                    {
-                        out.push(c);
-                    }
+                let file_name = entry.file_name();
+                let lossy = file_name.to_string_lossy();
+                let Some((MetadataKind::PermissionSet, full_name)) = MetadataKind::from_file_name(&lossy) else {
+                    continue;
+                };
+                let api_name = crate::model::decode_full_name(full_name);
+                if !names.iter().any(|n| crate::model::same_permission_set(n, &api_name)) {
+                    continue;
                 }
+                let path = entry.path();
+                if d.ignore.matched(&path, false).is_ignore() || d.exclude.matches(&path) {
+                    continue;
+                }
+                out.push(Candidate { path, kind: MetadataKind::PermissionSet, full_name: full_name.to_string() });
             }
         }
         out.sort_by(|a, b| a.path.cmp(&b.path));

@@ -12,7 +12,8 @@ use crate::discover::{Candidate, DiscoverError, Exclude, config_dir, discover_ex
 use crate::drift::{self, Drift};
 use crate::finding::{Finding, Severity};
 use crate::model::{
-    BuiltFile, MetadataKind, ParseFailure, Problem, Project, Purpose, build_file, decode_full_name, same_profile,
+    BuiltFile, MetadataKind, ParseFailure, Problem, Project, Purpose, build_file, decode_full_name,
+    same_permission_set, same_profile,
 };
 use crate::rules::{self, Options, RULES};
 use crate::source::{FileId, Location, OnDisk, SourceFile, Sources};
@@ -533,7 +534,7 @@ fn assigned_permission_sets(loaded: &[LoadedFile], include: impl Fn(usize) -> bo
     names
 }
 
-/// Of the permission-set files, those whose name is in `names` (case-insensitive).
+/// Of the permission-set files, those `names` assign (as [`same_permission_set`] compares).
 fn permission_sets_named<'c>(sets: &[&'c Candidate], names: &[&str]) -> Vec<&'c Candidate> {
     if names.is_empty() {
         return Vec::new();
@@ -541,7 +542,7 @@ fn permission_sets_named<'c>(sets: &[&'c Candidate], names: &[&str]) -> Vec<&'c 
     sets.iter()
         .filter(|c| {
             let name = decode_full_name(&c.full_name);
-            names.iter().any(|n| n.eq_ignore_ascii_case(&name))
+            names.iter().any(|n| same_permission_set(n, &name))
         })
         .copied()
         .collect()

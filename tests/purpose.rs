@@ -191,3 +191,34 @@ fn forceignore_exclusions_are_noted() {
     let outcome = run(&[dir.path().to_path_buf()], &Settings::default()).unwrap();
     assert!(outcome.notes.iter().all(|n| !n.contains("forceignore")), "{:?}", outcome.notes);
 }
+
+/// An external client app without its `.ecaOauth` file (its scopes unknown) and a server
+/// product's callback: whether it keeps a refresh token is not in the repository, so it is
+/// not judged (`unmanaged`), and no rule says it has no refresh scope. An Auth. Provider's
+/// callback keeps one either way: offline.
+#[test]
+fn an_eca_without_its_scopes_is_not_judged_on_a_server_callback() {
+    let eca = |callback: &str| {
+        let (_d, outcome) = project(&[
+            (
+                "force-app/main/default/externalClientApps/Claims_Sync.eca-meta.xml".into(),
+                "<ExternalClientApplication xmlns=\"http://soap.sforce.com/2006/04/metadata\"><label>Claims Sync</label></ExternalClientApplication>".into(),
+            ),
+            (
+                "force-app/main/default/extlClntAppGlobalOauthSets/Claims_Sync_glbloauth.ecaGlblOauth-meta.xml".into(),
+                format!(
+                    "<ExtlClntAppGlobalOauthSettings xmlns=\"http://soap.sforce.com/2006/04/metadata\"><callbackUrl>{callback}</callbackUrl><externalClientApplication>Claims_Sync</externalClientApplication><label>g</label></ExtlClntAppGlobalOauthSettings>"
+                ),
+            ),
+        ]);
+        let class = outcome.project.purposes[0].clone();
+        let rules: Vec<&str> = outcome.findings.iter().map(|f| f.rule).collect();
+        (class.purpose, class.evidence.iter().map(|e| e.text.clone()).collect::<Vec<_>>(), rules)
+    };
+    let (purpose, evidence, rules) = eca("https://acme.workato.com/oauth/callback");
+    assert_eq!(purpose, Purpose::Unmanaged, "{evidence:?}");
+    assert!(has(&evidence, "scopes are not in the repository") && has(&evidence, "workato.com"), "{evidence:?}");
+    assert!(!rules.contains(&"no-unattended-renewal") && !rules.contains(&"integration-password-expires"), "{rules:?}");
+    let (purpose, evidence, _) = eca("https://acme.my.salesforce.com/services/authcallback/Claims");
+    assert_eq!(purpose, Purpose::Offline, "{evidence:?}");
+}

@@ -10,7 +10,9 @@ pub mod purpose;
 
 pub use build::{BuiltFile, build_file};
 pub use kind::{MetadataKind, decode_full_name};
-pub use project::{DEFAULT_SESSION_TIMEOUT, EffectiveTimeout, Project, TimeoutSource, same_profile};
+pub use project::{
+    DEFAULT_SESSION_TIMEOUT, EffectiveTimeout, Project, TimeoutSource, same_permission_set, same_profile,
+};
 pub use purpose::{Classification, Evidence, Purpose};
 
 use crate::source::{FileId, Location};

@@ -85,6 +85,22 @@ pub fn same_profile(a: &str, b: &str) -> bool {
     !a.is_empty() && a == b
 }
 
+/// A permission set an app assigns (`permissionSetName`) and one of the repository, by its
+/// API name: retrieves write the assignment as the set's label or its API name, in any case
+/// (`Integration User - Service Now` is `Integration_User_Service_Now`). So, as for
+/// profiles, names are the same when equal ignoring case or made of the same ASCII words.
+pub fn same_permission_set(assigned: &str, api_name: &str) -> bool {
+    let words = |name: &str| {
+        name.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assigned.to_lowercase() == api_name.to_lowercase()
+        || (!words(assigned).is_empty() && words(assigned) == words(api_name))
+}
+
 /// A profile name's ASCII words, lower-cased and joined by one space; a standard profile's
 /// by its API name.
 fn profile_key(name: &str) -> String {
@@ -204,7 +220,7 @@ impl Project {
 
     /// The permission set an app assignment names, by API name, case-insensitively.
     pub fn permission_set(&self, name: &str) -> Option<&PermissionSet> {
-        self.permission_sets.iter().find(|p| p.name.eq_ignore_ascii_case(name))
+        self.permission_sets.iter().find(|p| same_permission_set(name, &p.name))
     }
 
     /// The session setting for a profile: joined on `<profile>` (or, where that is nil, the
@@ -407,6 +423,14 @@ mod tests {
         assert_eq!(p.problems[0].loc.file, FileId(2));
         assert!(p.problems[0].message.contains("a/E.ecaOauthPlcy-meta.xml"), "{:?}", p.problems);
         assert_eq!(p.apps.len(), 1);
+    }
+
+    #[test]
+    fn permission_sets_match_by_api_name_or_label() {
+        assert!(same_permission_set("Integration User - Service Now", "Integration_User_Service_Now"));
+        assert!(same_permission_set("loader_password_policy", "Loader_Password_Policy"));
+        assert!(!same_permission_set("Loader Password", "Loader_Password_Policy"));
+        assert!(!same_permission_set("---", "___"));
     }
 
     #[test]

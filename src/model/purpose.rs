@@ -300,16 +300,17 @@ pub fn classify(app: &App, declared: Option<(Purpose, Location)>) -> Classificat
         }
         return Classification { purpose: Purpose::Interactive, evidence };
     }
-    if !oauth.scopes_known && unattended_callbacks.is_empty() {
-        return Classification {
-            purpose: Purpose::Unmanaged,
-            evidence: vec![Evidence {
-                loc: oauth.config,
-                text: "no `.ecaOauth` file: its OAuth scopes are not in the repository".into(),
-            }],
-        };
-    }
     let auth_provider = callbacks.iter().any(|(c, _)| *c == Callback::AuthProvider);
+    // Without its scopes, a server product's callback does not say whether the app keeps a
+    // refresh token (offline) or lives on its access token (integration); an Auth. Provider
+    // keeps one either way.
+    if !oauth.scopes_known && !auth_provider {
+        let scopes = Evidence {
+            loc: oauth.config,
+            text: "no `.ecaOauth` file: its OAuth scopes are not in the repository".into(),
+        };
+        return Classification { purpose: Purpose::Unmanaged, evidence: all(vec![scopes], &[&unattended_callbacks]) };
+    }
     if refresh.is_some() || auth_provider {
         // A person authorizes once; a system (a Named Credential, a server product) keeps the
         // refresh token.

@@ -8,7 +8,10 @@ use std::collections::BTreeMap;
 
 use crate::config::{Loaded, RuleConfig};
 use crate::ip::IpNet;
-use crate::model::{App, Classification, EffectiveTimeout, OAuth, PermissionSet, Profile, Project, Purpose, Value};
+use crate::model::purpose::Callback;
+use crate::model::{
+    App, AppKind, Classification, EffectiveTimeout, OAuth, PermissionSet, Profile, Project, Purpose, Value,
+};
 use crate::source::Location;
 
 mod api_access_control_blocks_app;
@@ -287,17 +290,22 @@ pub fn effective_timeout(project: &Project, options: &Options, app: &App) -> Eff
     project.effective_session_timeout_with(app, &profiles)
 }
 
-/// An integration that can only be logging in with a username and password: no refresh
-/// scope, no JWT certificate, no client credentials (an ECA's certificate file in the
-/// repository, its client-credentials switches agreeing). `no-unattended-renewal` judges
-/// these apps too.
+/// An integration that can only be logging in with a username and password: a connected
+/// app (external client apps do not support the flow) with no refresh scope, no JWT
+/// certificate, no client credentials, and no callback on a server product's host (that
+/// product signs in with the web-server flow). `no-unattended-renewal` judges these apps too.
 fn password_only(app: &App, class: &Classification) -> bool {
     let Some(oauth) = &app.oauth else { return false };
-    class.purpose == Purpose::Integration
+    let server_callback =
+        oauth.callback_urls.iter().any(|u| matches!(Callback::read(&u.value), Some(Callback::Server(..))));
+    app.kind == AppKind::ConnectedApp
+        && class.purpose == Purpose::Integration
+        && oauth.scopes_known
         && oauth.refresh_scope().is_none()
         && !oauth.has_unattended_flow()
         && oauth.certificate_known
         && oauth.client_credentials_switches.as_ref().is_none_or(|s| s.disagreement().is_none())
+        && !server_callback
 }
 
 /// Connected app `isAdminApproved` true, ECA `permittedUsersPolicyType`

@@ -15,6 +15,9 @@ pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
         }
         let (loc, label) = match &oauth.admin_approved {
             Some(v) => (v.loc, format!("`{}`: users approve the app themselves", v.raw)),
+            None if app.kind == AppKind::ConnectedApp => {
+                (cert, "JWT bearer certificate; no `isAdminApproved` in the file".to_string())
+            }
             None => (cert, "JWT bearer certificate; the app is not admin approved".to_string()),
         };
         let approve = match app.kind {
@@ -25,12 +28,31 @@ pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
                 "set `<permittedUsersPolicyType>AdminApprovedPreAuthorized</permittedUsersPolicyType>` in the `.ecaOauthPlcy` file and name the integration user's profile in `commaSeparatedProfile` or a permission set it has in `commaSeparatedPermissionSet` (Setup: External Client App Manager → the app → Policies → Permitted Users)"
             }
         };
+        // Retrieves write `isAdminApproved` explicitly; a connected app file without it is
+        // older or hand-written, and what the org has is not known: something to verify.
+        let unsaid = app.kind == AppKind::ConnectedApp && oauth.admin_approved.is_none();
+        let (severity, opening) = if unsaid {
+            (
+                Severity::Info,
+                format!(
+                    "`isAdminApproved` is not in the file, and self-authorization is the default: if {} is not admin approved in the org, its JWT bearer logins rely on the integration user's own approval",
+                    app_name(app)
+                ),
+            )
+        } else {
+            (
+                Severity::Warning,
+                format!(
+                    "JWT bearer logins of {} rely on the integration user's own approval: the app is not admin approved (all users may self-authorize)",
+                    app_name(app)
+                ),
+            )
+        };
         let mut finding = Finding::new(
             "self-authorized-jwt",
-            Severity::Warning,
+            severity,
             format!(
-                "JWT bearer logins of {} rely on the integration user's own approval: the app is not admin approved (all users may self-authorize), so a JWT login works only while an earlier interactive approval that included `refresh_token` exists, and fails with `invalid_grant` (\"user hasn't approved this consumer\") after a sandbox refresh, with a new integration user, or once that approval is revoked",
-                app_name(app)
+                "{opening}, so a JWT login works only while an earlier interactive approval that included `refresh_token` exists, and fails with `invalid_grant` (\"user hasn't approved this consumer\") after a sandbox refresh, with a new integration user, or once that approval is revoked"
             ),
             loc,
             label,
