@@ -166,11 +166,7 @@ pub fn blocked(project: &crate::model::Project, app: &App) -> Vec<String> {
         if on(&org.block_user_agent) {
             out.push("user-agent and hybrid flows".to_string());
         }
-        let requires_pkce = match app.kind {
-            AppKind::ConnectedApp => on(&oauth.pkce),
-            AppKind::ExternalClientApp => oauth.pkce.as_ref().is_none_or(|v| v.value),
-        };
-        if on(&org.pkce_required) && !requires_pkce {
+        if on(&org.pkce_required) && !app.requires_pkce() {
             out.push("authorization code without PKCE".to_string());
         }
     }

@@ -182,27 +182,21 @@ pub fn inline(file: FileId, doc: &Document) -> Vec<Suppression> {
     }
     let mut stack: Vec<&Element> = vec![&doc.root];
     while let Some(element) = stack.pop() {
-        for (i, node) in element.nodes.iter().enumerate() {
-            match node {
-                Node::Element(child) => stack.push(child),
-                Node::Comment(comment) => {
-                    let Some((rules, reason)) = parse_directive(&comment.value) else { continue };
-                    let next = element.nodes[i + 1..].iter().find_map(|n| match n {
-                        Node::Element(e) => Some(e.span),
-                        _ => None,
-                    });
-                    out.push(Suppression {
-                        rules,
-                        // With nothing after it, the comment covers nothing and is reported unused.
-                        scope: Scope::Region(Location { file, span: next.unwrap_or(Span::new(0, 0)) }),
-                        reason,
-                        expires: None,
-                        loc: Location { file, span: comment.span },
-                        inline: true,
-                    });
-                }
-                Node::Text(_) => {}
-            }
+        stack.extend(element.nodes.iter().filter_map(|n| match n {
+            Node::Element(child) => Some(child),
+            _ => None,
+        }));
+        for (comment, next) in element.comments_with_next() {
+            let Some((rules, reason)) = parse_directive(&comment.value) else { continue };
+            out.push(Suppression {
+                rules,
+                // With nothing after it, the comment covers nothing and is reported unused.
+                scope: Scope::Region(Location { file, span: next.map_or(Span::new(0, 0), |e| e.span) }),
+                reason,
+                expires: None,
+                loc: Location { file, span: comment.span },
+                inline: true,
+            });
         }
     }
     out

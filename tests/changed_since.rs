@@ -5,28 +5,15 @@ use std::process::Command;
 
 use serde_json::Value;
 
-const APPS: &str = "force-app/main/default/connectedApps";
+mod common;
+use common::{git, write};
 
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
+const APPS: &str = "force-app/main/default/connectedApps";
 
 fn app(name: &str, relaxation: &str, refresh: &str) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ConnectedApp xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>{name}</label>\n    <oauthConfig>\n        <callbackUrl>https://example.org/cb</callbackUrl>\n        <scopes>Api</scopes>\n        <scopes>RefreshToken</scopes>\n    </oauthConfig>\n    <oauthPolicy>\n        <ipRelaxation>{relaxation}</ipRelaxation>\n        <refreshTokenPolicy>{refresh}</refreshTokenPolicy>\n    </oauthPolicy>\n</ConnectedApp>\n"
     )
-}
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 /// A repository with two apps, both with expiring tokens, committed as `base`.

@@ -6,24 +6,11 @@ use std::process::Command;
 
 use serde_json::Value;
 
+mod common;
+use common::{git, write};
+
 const NS: &str = "http://soap.sforce.com/2006/04/metadata";
 const D: &str = "force-app/main/default";
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-}
 
 /// A JWT integration for profile `Tracking`, with API Enabled off in the profile and granted
 /// by the permission set the app assigns; an integration that logs in with a password; the

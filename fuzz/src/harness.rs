@@ -86,19 +86,7 @@ pub fn xml_parse(data: &[u8]) {
 
 /// For each comment directly in `element`, the span of the element after it (if any).
 fn comments_about(element: &xml::Element) -> Vec<(xml::Span, Option<xml::Span>)> {
-    let nodes = &element.nodes;
-    (0..nodes.len())
-        .filter_map(|i| match &nodes[i] {
-            Node::Comment(c) => Some((
-                c.span,
-                nodes[i + 1..].iter().find_map(|n| match n {
-                    Node::Element(e) => Some(e.span),
-                    _ => None,
-                }),
-            )),
-            _ => None,
-        })
-        .collect()
+    element.comments_with_next().map(|(c, next)| (c.span, next.map(|e| e.span))).collect()
 }
 
 /// Namespaces (issue 12): `elements()` never yields a nil or foreign element; without any

@@ -51,6 +51,18 @@ pub enum AppKind {
     ExternalClientApp,
 }
 
+impl App {
+    /// The app requires PKCE itself: a connected app when it says so; an external client app
+    /// unless it says otherwise (its default is `true`).
+    pub fn requires_pkce(&self) -> bool {
+        let Some(oauth) = &self.oauth else { return false };
+        match self.kind {
+            AppKind::ConnectedApp => oauth.pkce.as_ref().is_some_and(|v| v.value),
+            AppKind::ExternalClientApp => oauth.pkce.as_ref().is_none_or(|v| v.value),
+        }
+    }
+}
+
 impl AppKind {
     pub fn describe(self) -> &'static str {
         match self {

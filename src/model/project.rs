@@ -90,29 +90,24 @@ pub fn same_profile(a: &str, b: &str) -> bool {
 /// (`Integration User - Service Now` is `Integration_User_Service_Now`). So, as for
 /// profiles, names are the same when equal ignoring case or made of the same ASCII words.
 pub fn same_permission_set(assigned: &str, api_name: &str) -> bool {
-    let words = |name: &str| {
-        name.split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_ascii_lowercase)
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    assigned.to_lowercase() == api_name.to_lowercase()
-        || (!words(assigned).is_empty() && words(assigned) == words(api_name))
+    let key = ascii_words(assigned);
+    assigned.to_lowercase() == api_name.to_lowercase() || (!key.is_empty() && key == ascii_words(api_name))
+}
+
+/// A name's ASCII words, lower-cased and joined by one space.
+fn ascii_words(name: &str) -> String {
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A profile name's ASCII words, lower-cased and joined by one space; a standard profile's
 /// by its API name.
 fn profile_key(name: &str) -> String {
-    let words = |name: &str| {
-        name.split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_ascii_lowercase)
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    let key = words(name);
-    STANDARD_PROFILES.iter().find(|(_, label)| words(label) == key).map_or(key, |(api, _)| words(api))
+    let key = ascii_words(name);
+    STANDARD_PROFILES.iter().find(|(_, label)| ascii_words(label) == key).map_or(key, |(api, _)| ascii_words(api))
 }
 
 impl Project {

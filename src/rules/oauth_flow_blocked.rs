@@ -1,6 +1,6 @@
 use super::{Options, app_name, password_only};
 use crate::finding::{Finding, Severity};
-use crate::model::{AppKind, Project, Purpose, Value};
+use crate::model::{Project, Purpose, Value};
 
 pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
     let Some(org) = &project.oauth_oidc else { return Vec::new() };
@@ -9,9 +9,9 @@ pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
     for (app, class) in project.classified_apps() {
         let Some(oauth) = &app.oauth else { continue };
         let name = app_name(app);
-        // External client apps do not support the username-password flow at all.
+        // `password_only` holds for connected apps only: external client apps do not support
+        // the flow at all.
         if let Some(block) = on(&org.block_username_password)
-            && app.kind == AppKind::ConnectedApp
             && password_only(app, class)
         {
             findings.push(
@@ -55,7 +55,7 @@ pub fn check(project: &Project, _: &Options) -> Vec<Finding> {
         }
         if let Some(pkce) = on(&org.pkce_required)
             && class.purpose == Purpose::Offline
-            && !app_requires_pkce(app.kind, &oauth.pkce)
+            && !app.requires_pkce()
         {
             findings.push(
                 Finding::new(
@@ -85,15 +85,6 @@ fn user_agent_callback(url: &str) -> bool {
     let scheme = lower.split_once(':').map(|(s, _)| s);
     let custom = scheme.is_some_and(|s| s != "http" && s != "https" && !s.is_empty() && !s.contains('/'));
     custom || lower.contains("/services/oauth2/success")
-}
-
-/// The app already requires PKCE: a connected app when it says so; an external client app
-/// unless it says otherwise (its default is `true`).
-fn app_requires_pkce(kind: AppKind, pkce: &Option<Value<bool>>) -> bool {
-    match kind {
-        AppKind::ConnectedApp => pkce.as_ref().is_some_and(|v| v.value),
-        AppKind::ExternalClientApp => pkce.as_ref().is_none_or(|v| v.value),
-    }
 }
 
 #[cfg(test)]

@@ -165,6 +165,21 @@ impl Element {
         Some(Text { value, span: Span::new(start, end) })
     }
 
+    /// Each comment directly inside this element, in document order, with the child element
+    /// after it: what an inline suppression there is about (`None` when nothing follows).
+    pub fn comments_with_next(&self) -> impl Iterator<Item = (&Text, Option<&Element>)> {
+        self.nodes.iter().enumerate().filter_map(move |(i, n)| match n {
+            Node::Comment(c) => Some((
+                c,
+                self.nodes[i + 1..].iter().find_map(|n| match n {
+                    Node::Element(e) => Some(e),
+                    _ => None,
+                }),
+            )),
+            _ => None,
+        })
+    }
+
     /// Comments directly inside this element, in document order.
     pub fn comments(&self) -> impl Iterator<Item = &Text> {
         self.nodes.iter().filter_map(|n| match n {

@@ -52,19 +52,7 @@ fn check_kept(src: &str, doc: &Document) {
 
 /// For each comment directly in `element`, the span of the element after it (if any).
 fn about(element: &Element) -> Vec<(Span, Option<Span>)> {
-    let nodes = &element.nodes;
-    (0..nodes.len())
-        .filter_map(|i| match &nodes[i] {
-            Node::Comment(c) => Some((
-                c.span,
-                nodes[i + 1..].iter().find_map(|n| match n {
-                    Node::Element(e) => Some(e.span),
-                    _ => None,
-                }),
-            )),
-            _ => None,
-        })
-        .collect()
+    element.comments_with_next().map(|(c, next)| (c.span, next.map(|e| e.span))).collect()
 }
 
 /// Parses `src`, expecting an error whose span lies within the source, on char boundaries,
